@@ -1,0 +1,1 @@
+"""Local AWS endpoint: moto and an Amplify Hosting emulator behind one port."""

@@ -1,0 +1,125 @@
+"""local-aws: serve, start in the background, stop, or check the local AWS endpoint.
+
+  local-aws serve  [--host H] [--port P]            run in the foreground
+  local-aws start  [--port P] [--state-dir D]      run in the background; waits until it answers
+  local-aws stop   [--state-dir D]                 stop the background one
+  local-aws status [--port P]                      exit 0 when it answers
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+from .settings import DEFAULT_PORT
+
+HOST = "127.0.0.1"
+
+
+def _pidfile(state_dir: str) -> str:
+    return os.path.join(state_dir, "local-aws.pid")
+
+
+def answers(port: int, timeout: float = 0.5) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://{HOST}:{port}/_local/health", timeout=timeout) as response:
+            return json.load(response).get("ok") is True
+    except OSError:
+        return False
+
+
+def wait_until_up(port: int, timeout: float = 60.0, process: subprocess.Popen | None = None) -> bool:
+    deadline = time.monotonic() + timeout
+    delay = 0.05
+    while time.monotonic() < deadline:
+        if answers(port):
+            return True
+        if process is not None and process.poll() is not None:
+            return False
+        time.sleep(delay)
+        delay = min(delay * 2, 0.5)
+    return False
+
+
+def serve(host: str, port: int) -> None:
+    from .server import make_server
+
+    server = make_server(host, port)
+    print(f"local-aws listening on http://{host}:{port}", flush=True)
+
+    def stop(*_):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+def start(port: int, state_dir: str) -> int:
+    if answers(port):
+        print(f"local-aws already answers on {HOST}:{port}")
+        return 0
+    os.makedirs(state_dir, exist_ok=True)
+    log = open(os.path.join(state_dir, "local-aws.log"), "ab")  # noqa: SIM115 - handed to the child
+    process = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "local_aws.cli", "serve", "--host", HOST, "--port", str(port)],
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    with open(_pidfile(state_dir), "w", encoding="utf-8") as handle:
+        handle.write(str(process.pid))
+    if not wait_until_up(port, process=process):
+        print(f"local-aws did not come up on {HOST}:{port}; see {state_dir}/local-aws.log", file=sys.stderr)
+        return 1
+    print(f"local-aws up on http://{HOST}:{port} (pid {process.pid})")
+    return 0
+
+
+def stop(state_dir: str) -> int:
+    path = _pidfile(state_dir)
+    if not os.path.exists(path):
+        print("local-aws is not running (no pid file)")
+        return 0
+    with open(path, encoding="utf-8") as handle:
+        pid = int(handle.read().strip())
+    try:
+        os.kill(pid, signal.SIGTERM)
+        for _ in range(50):
+            os.kill(pid, 0)
+            time.sleep(0.1)
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    os.remove(path)
+    print(f"local-aws stopped (pid {pid})")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="local-aws", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=("serve", "start", "stop", "status"))
+    parser.add_argument("--host", default=HOST)
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+    parser.add_argument("--state-dir", default=os.environ.get("LOCAL_AWS_STATE_DIR", ".tmp/local-aws"))
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        serve(args.host, args.port)
+        return 0
+    if args.command == "start":
+        return start(args.port, args.state_dir)
+    if args.command == "stop":
+        return stop(args.state_dir)
+    return 0 if answers(args.port) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,229 @@
+"""One WSGI application on one port: Amplify for requests signed for `amplify`, moto for the rest.
+
+Control API (not AWS; unsigned JSON under /_local/):
+  GET    /_local/health              {"ok": true}
+  GET    /_local/requests[?since=N]  the request log: [{seq, service, operation, kind, status, region}]
+  DELETE /_local/requests            empty the request log
+  GET    /_local/config              the settings; POST merges a JSON object into them
+  GET    /_local/state               Amplify state per account/region (apps, branches, jobs counts)
+  POST   /_local/reset               empty all state (Amplify and moto), the log and the settings
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import random
+import threading
+import time
+from dataclasses import asdict, dataclass
+
+os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app  # noqa: E402
+
+from . import service_model, wire  # noqa: E402
+from .amplify.models import AmplifyRegistry  # noqa: E402
+from .amplify.responses import AmplifyResponses  # noqa: E402
+from .settings import Settings  # noqa: E402
+
+DEFAULT_REGION = "us-east-1"
+
+
+@dataclass
+class LoggedRequest:
+    seq: int
+    time: float
+    service: str
+    operation: str
+    kind: str
+    status: int
+    region: str
+    injected: bool = False
+
+
+class RequestLog:
+    def __init__(self):
+        self.entries: list[LoggedRequest] = []
+        self.lock = threading.Lock()
+        self.seq = 0
+
+    def add(self, **fields) -> None:
+        with self.lock:
+            self.seq += 1
+            self.entries.append(LoggedRequest(seq=self.seq, time=time.time(), **fields))
+
+    def since(self, seq: int) -> list[dict]:
+        with self.lock:
+            return [asdict(e) for e in self.entries if e.seq > seq]
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+class LocalAws:
+    def __init__(self, settings: Settings | None = None):
+        self.settings = settings or Settings()
+        self.amplify_registry = AmplifyRegistry(self.settings)
+        self.amplify = AmplifyResponses(self.settings)
+        self.log = RequestLog()
+        self.moto = DomainDispatcherApplication(create_backend_app)
+        self._random = random.Random(self.settings.seed)
+        self._fault_lock = threading.Lock()
+
+    # -- WSGI ----------------------------------------------------------------------------------
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path.startswith("/_local/"):
+            return self._control(environ, start_response)
+        raw_uri = environ.get("RAW_URI") or environ.get("REQUEST_URI") or path
+        method = environ["REQUEST_METHOD"]
+        body = _read_body(environ)
+        headers = _headers(environ)
+        _, query = service_model.split_raw_uri(raw_uri)
+        access_key, region, service = wire.credential_scope(environ, query)
+        region = region or DEFAULT_REGION
+        if service is None:
+            # Unsigned requests (an anonymous GET of an object, for instance) can only be S3's.
+            service = "s3"
+
+        if service == "amplify":
+            operation = self.amplify.route(method, raw_uri) or f"{method} {path}"
+        else:
+            operation = wire.operation_of(service, method, raw_uri, headers, body)
+        kind = "read" if wire.is_read(operation) else "write"
+
+        fault = self._pick_fault(service, operation)
+        if fault is not None:
+            status, out_headers, payload = wire.fault_response(service, fault)
+            self.log.add(service=service, operation=operation, kind=kind, status=status, region=region, injected=True)
+            return _respond(start_response, status, out_headers, payload)
+
+        if service == "amplify":
+            account = _account_of(access_key)
+            backend = self.amplify_registry.get(account, region)
+            _, status, out_headers, payload = self.amplify.dispatch(backend, method, raw_uri, headers, body)
+            self.log.add(service=service, operation=operation, kind=kind, status=status, region=region)
+            return _respond(start_response, status, out_headers, payload)
+
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        captured = {}
+
+        def capture(status_line, response_headers, exc_info=None):
+            captured["status"] = int(status_line.split()[0])
+            return start_response(status_line, response_headers, exc_info)
+
+        result = self.moto(environ, capture)
+        chunks = list(result)
+        if hasattr(result, "close"):
+            result.close()
+        self.log.add(service=service, operation=operation, kind=kind, status=captured.get("status", 0), region=region)
+        return chunks
+
+    def _pick_fault(self, service: str, operation: str) -> str | None:
+        with self._fault_lock:
+            for fault in self.settings.faults:
+                if not fault.matches(service, operation):
+                    continue
+                if fault.count is not None and fault.injected >= fault.count:
+                    continue
+                if self._random.random() < fault.rate:
+                    fault.injected += 1
+                    return fault.error
+        return None
+
+    # -- control API ---------------------------------------------------------------------------
+    def _control(self, environ, start_response):
+        method = environ["REQUEST_METHOD"]
+        path = environ["PATH_INFO"].rstrip("/")
+        _, query = service_model.split_raw_uri(environ.get("RAW_URI") or environ.get("REQUEST_URI") or path)
+        try:
+            if path == "/_local/health":
+                return _json(start_response, 200, {"ok": True})
+            if path == "/_local/requests" and method == "GET":
+                since = int(query.get("since", ["0"])[0])
+                return _json(start_response, 200, {"requests": self.log.since(since), "last": self.log.seq})
+            if path == "/_local/requests" and method == "DELETE":
+                self.log.clear()
+                return _json(start_response, 200, {"last": self.log.seq})
+            if path == "/_local/config" and method == "GET":
+                return _json(start_response, 200, self.settings.as_dict())
+            if path == "/_local/config" and method == "POST":
+                self.settings.update(json.loads(_read_body(environ) or b"{}"))
+                if self.settings.seed is not None:
+                    self._random.seed(self.settings.seed)
+                return _json(start_response, 200, self.settings.as_dict())
+            if path == "/_local/state":
+                return _json(start_response, 200, {"amplify": self.amplify_registry.snapshot()})
+            if path == "/_local/reset" and method == "POST":
+                self.reset()
+                return _json(start_response, 200, {"ok": True})
+        except (ValueError, TypeError) as exc:
+            return _json(start_response, 400, {"error": str(exc)})
+        return _json(start_response, 404, {"error": f"no control endpoint {method} {path}"})
+
+    def reset(self) -> None:
+        from moto.moto_api import _internal
+
+        self.amplify_registry.reset()
+        self.log.clear()
+        fresh = Settings()
+        for name, value in fresh.as_dict().items():
+            setattr(self.settings, name, getattr(fresh, name))
+        _internal.moto_api_backend.reset()
+
+
+def _account_of(access_key: str | None) -> str:
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.iam.models import get_account_id_from
+
+    return get_account_id_from(access_key) if access_key else DEFAULT_ACCOUNT_ID
+
+
+def _read_body(environ) -> bytes:
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    stream = environ.get("wsgi.input")
+    if stream is None:
+        return b""
+    if length > 0:
+        return stream.read(length)
+    if environ.get("HTTP_TRANSFER_ENCODING", "").lower() == "chunked":
+        return stream.read()
+    return b""
+
+
+def _headers(environ) -> dict[str, str]:
+    headers = {}
+    for key, value in environ.items():
+        if key.startswith("HTTP_"):
+            headers[key[5:].replace("_", "-").title()] = value
+    if environ.get("CONTENT_TYPE"):
+        headers["Content-Type"] = environ["CONTENT_TYPE"]
+    return headers
+
+
+def _respond(start_response, status: int, headers: dict, payload: bytes):
+    headers = {**headers, "Content-Length": str(len(payload))}
+    start_response(f"{status} {_REASONS.get(status, 'Status')}", list(headers.items()))
+    return [payload]
+
+
+def _json(start_response, status: int, value) -> list[bytes]:
+    return _respond(start_response, status, {"Content-Type": "application/json"}, json.dumps(value, default=str).encode())
+
+
+_REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
+            429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable"}
+
+
+def make_server(host: str, port: int, app: LocalAws | None = None):
+    from moto.moto_server.werkzeug_app import MotoRequestHandler
+    from werkzeug.serving import make_server as werkzeug_make_server
+
+    return werkzeug_make_server(host, port, app or LocalAws(), threaded=True, request_handler=MotoRequestHandler)
