@@ -1,0 +1,116 @@
+# amplify_hosting.ssr — everything runs from a fresh clone with Python 3.11 and make.
+#   make demo   set up, start the local AWS endpoint, run the demo against it
+#   make test   set up, run every test (sanity, units, integration, molecule, lint, endpoint tests)
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# The one place the endpoint's port is set; everything else reads LOCAL_AWS_PORT / AWS_ENDPOINT_URL.
+LOCAL_AWS_PORT ?= 4566
+ENDPOINT := http://127.0.0.1:$(LOCAL_AWS_PORT)
+STATE := .tmp/local-aws
+# ansible-test needs the collection at ansible_collections/<namespace>/<name>: we test a copy there.
+TEST_ROOT := .tmp/ansible-test
+TEST_TREE := $(TEST_ROOT)/ansible_collections/amplify_hosting/ssr
+SITE := $(VENV)/lib/python3.11/site-packages
+
+# Credentials for the local endpoint only: dummies, so that nothing can ever reach a real account.
+export LOCAL_AWS_PORT
+export AWS_ENDPOINT_URL := $(ENDPOINT)
+export AWS_ACCESS_KEY_ID := local-aws-access-key
+export AWS_SECRET_ACCESS_KEY := local-aws-secret-key
+export AWS_REGION := us-east-1
+export AWS_DEFAULT_REGION := us-east-1
+unexport AWS_PROFILE AWS_SESSION_TOKEN AWS_SECURITY_TOKEN
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: help venv local-aws local-aws-stop demo test sanity units integration molecule lint endpoint-tests \
+        test-tree collection-link clean
+
+help:
+	@echo "make demo            run the whole flow against the local AWS endpoint"
+	@echo "make test            every test: sanity, units, integration, molecule, lint, endpoint"
+	@echo "make local-aws       start the local AWS endpoint on $(ENDPOINT) (make local-aws-stop stops it)"
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: requirements.txt requirements-test.txt local_aws/pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
+local-aws: venv
+	$(BIN)/local-aws start --port $(LOCAL_AWS_PORT) --state-dir $(STATE)
+
+local-aws-stop:
+	@if [ -x $(BIN)/local-aws ]; then $(BIN)/local-aws stop --state-dir $(STATE); fi
+
+# The collection as ansible-playbook finds it from this checkout (see ansible.cfg collections_path).
+collection-link:
+	@mkdir -p .tmp/collections/ansible_collections/amplify_hosting
+	@ln -sfn ../../../.. .tmp/collections/ansible_collections/amplify_hosting/ssr
+
+# A copy for ansible-test (it wants the real path to end in ansible_collections/<ns>/<name>), with
+# amazon.aws beside it so imports resolve, and the generated integration_config.yml.
+test-tree: venv
+	rm -rf $(TEST_ROOT) && mkdir -p $(TEST_TREE) $(TEST_ROOT)/ansible_collections/amazon
+	git ls-files -z --cached --others --exclude-standard | grep -zv -E '^(local_aws|examples|bench|hack)/' \
+	  | xargs -0 -I{} cp --parents {} $(TEST_TREE)/
+	ln -sfn $(CURDIR)/$(SITE)/ansible_collections/amazon/aws $(TEST_ROOT)/ansible_collections/amazon/aws
+	mkdir -p $(TEST_TREE)/tests/integration
+	printf 'endpoint_url: %s\naws_access_key: %s\naws_secret_key: %s\naws_region: %s\n' \
+	  "$(ENDPOINT)" "$$AWS_ACCESS_KEY_ID" "$$AWS_SECRET_ACCESS_KEY" "$$AWS_REGION" \
+	  > $(TEST_TREE)/tests/integration/integration_config.yml
+	git init -q $(TEST_TREE) && git -C $(TEST_TREE) add -A
+
+# ansible-test fetches a pip bootstrap script from outside this network; supply ours (hack/get_pip_offline.py).
+ansible-test-bootstrap: venv
+	pip_version=$$($(BIN)/python -c 'from ansible_test._internal.python_requirements import get_venv_packages as g; \
+	  print(g(type("P", (), {"version": "3.11"})())["pip"])'); \
+	mkdir -p ~/.ansible/test/cache; \
+	cp hack/get_pip_offline.py ~/.ansible/test/cache/get_pip_$${pip_version//./_}.py
+
+sanity: test-tree ansible-test-bootstrap
+	cd $(TEST_TREE) && ansible-test sanity --venv --python 3.11 --color no
+
+units: test-tree ansible-test-bootstrap
+	cd $(TEST_TREE) && ansible-test units --venv --python 3.11 --color no --requirements
+
+# Integration targets run against the local endpoint with this venv's boto3 (controller = origin).
+integration: test-tree
+	$(MAKE) --no-print-directory local-aws
+	cd $(TEST_TREE) && ansible-test integration --python 3.11 --color no
+
+molecule: venv collection-link
+	$(MAKE) --no-print-directory local-aws
+	for scenario in $$(ls extensions/molecule); do \
+	  molecule test -s $$scenario || exit 1; \
+	done
+
+lint: venv collection-link
+	ansible-lint --profile production --offline
+
+endpoint-tests: venv
+	cd local_aws && ../$(BIN)/pytest -q
+
+test: venv
+	$(MAKE) --no-print-directory endpoint-tests
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory sanity
+	$(MAKE) --no-print-directory units
+	$(MAKE) --no-print-directory integration
+	$(MAKE) --no-print-directory molecule
+	$(MAKE) --no-print-directory local-aws-stop
+	@echo "make test: all suites passed"
+
+demo: venv collection-link
+	$(MAKE) --no-print-directory local-aws
+	ansible-playbook -i inventories/local playbooks/demo.yml
+
+clean: local-aws-stop
+	rm -rf .tmp tests/output
