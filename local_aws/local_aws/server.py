@@ -178,9 +178,35 @@ class LocalAws:
 
 def _account_of(access_key: str | None) -> str:
     from moto.core import DEFAULT_ACCOUNT_ID
-    from moto.iam.models import get_account_id_from
 
-    return get_account_id_from(access_key) if access_key else DEFAULT_ACCOUNT_ID
+    return _account_id_from(access_key) if access_key else DEFAULT_ACCOUNT_ID
+
+
+def _account_id_from(access_key: str) -> str:
+    """The account an access key belongs to: moto's get_account_id_from without its side effect.
+
+    Only IAM backends that already exist can hold a key. moto's function looks in every partition
+    of every known account and so builds the missing ones, each loading all AWS managed policies:
+    about 0.5 s on the first request after IAM was used, and again after every reset.
+    """
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.iam.models import iam_backends
+
+    for account_id, account in list(iam_backends.items()):
+        for backend in list(dict.values(account)):
+            if access_key in backend.access_keys:
+                return account_id
+    return DEFAULT_ACCOUNT_ID
+
+
+def _use_lazy_account_lookup() -> None:
+    """Make moto's own requests find their account the same way (moto imports it at call time)."""
+    import moto.iam.models
+
+    moto.iam.models.get_account_id_from = _account_id_from
+
+
+_use_lazy_account_lookup()
 
 
 def _read_body(environ) -> bytes:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs, unquote
 
 import botocore.loaders
+import regex as unicode_regex
 from botocore.model import ServiceModel, Shape
 
 
@@ -38,6 +39,8 @@ class Route:
     query_literals: tuple[tuple[str, str | None], ...]
     literal_length: int
     required_headers: tuple[str, ...] = ()
+    required_query: tuple[str, ...] = ()
+    deprecated: bool = False
 
 
 @dataclass
@@ -79,17 +82,24 @@ class Router:
             operation = model.operation_model(name)
             http = operation.http
             regex, literals, literal_length = _compile_uri(http["requestUri"])
-            required_headers = ()
+            required_headers: tuple[str, ...] = ()
+            required_query: tuple[str, ...] = ()
             if operation.input_shape is not None:
                 members = operation.input_shape.members
-                required_headers = tuple(
-                    members[m].serialization["name"].lower()
-                    for m in operation.input_shape.required_members
-                    if members[m].serialization.get("location") == "header"
-                )
-            self.routes.append(Route(name, http["method"], regex, literals, literal_length, required_headers))
-        # Most specific first: more literal query keys and required headers, then longer literal paths.
-        self.routes.sort(key=lambda r: (len(r.query_literals) + len(r.required_headers), r.literal_length), reverse=True)
+                required = [members[m] for m in operation.input_shape.required_members]
+                required_headers = tuple(m.serialization["name"].lower() for m in required
+                                         if m.serialization.get("location") == "header")
+                # S3's DeleteObject and AbortMultipartUpload share DELETE /{Bucket}/{Key+}; only the
+                # required ?uploadId tells them apart.
+                required_query = tuple(m.serialization["name"] for m in required
+                                       if m.serialization.get("location") == "querystring")
+            self.routes.append(Route(name, http["method"], regex, literals, literal_length, required_headers,
+                                     required_query, bool(operation.deprecated)))
+        # Most specific first: more literal query keys, required query members and required headers,
+        # then longer literal paths. Where two operations share a binding (S3's GetBucketLifecycle and
+        # GetBucketLifecycleConfiguration), the one that is not deprecated.
+        self.routes.sort(key=lambda r: (len(r.query_literals) + len(r.required_headers) + len(r.required_query),
+                                        r.literal_length, not r.deprecated), reverse=True)
 
     def match(self, method: str, raw_path: str, query: dict[str, list[str]], headers: dict[str, str] | None = None) -> Match | None:
         header_names = {k.lower() for k in (headers or {})}
@@ -97,6 +107,8 @@ class Router:
             if route.method != method:
                 continue
             if not all(h in header_names for h in route.required_headers):
+                continue
+            if not all(q in query for q in route.required_query):
                 continue
             found = route.regex.match(raw_path)
             if not found:
@@ -173,7 +185,7 @@ def validate(value, shape: Shape, path: str = "", *, sensitive_mask: bool = True
             problems.append(f"Value {text} at '{where}' failed to satisfy constraint: Member must satisfy enum value set: [{', '.join(enum)}]")
         problems += _check_range(len(value), shape, where, "Member must have length", text)
         pattern = shape.metadata.get("pattern")
-        if pattern and not re.search(pattern, value):
+        if pattern and not _pattern(pattern).search(value):
             problems.append(f"Value {text} at '{where}' failed to satisfy constraint: Member must satisfy regular expression pattern: {pattern}")
         return problems
     if type_name in ("integer", "long"):
@@ -192,6 +204,13 @@ def validate(value, shape: Shape, path: str = "", *, sensitive_mask: bool = True
         if not isinstance(value, (bytes, str)):
             return [f"Value at '{where}' failed to satisfy constraint: Member must be a blob"]
     return problems
+
+
+@functools.lru_cache(maxsize=None)
+def _pattern(pattern: str) -> unicode_regex.Pattern:
+    """Compile a model's pattern. Models write them for Java, with Unicode classes such as \\p{L}
+    (TagValue: ^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$) that only the `regex` module understands."""
+    return unicode_regex.compile(pattern)
 
 
 def _join(path: str, name: str) -> str:

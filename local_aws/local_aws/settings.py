@@ -43,17 +43,43 @@ class Settings:
     seed: int | None = None
 
     def update(self, values: dict) -> None:
-        known = {f.name for f in dataclasses.fields(self)}
-        unknown = sorted(set(values) - known)
+        """Merge `values` in, all or nothing: a bad value leaves every setting as it was."""
+        if not isinstance(values, dict):
+            raise ValueError("settings must be a JSON object")
+        fields = {f.name: f for f in dataclasses.fields(self)}
+        unknown = sorted(set(values) - set(fields))
         if unknown:
             raise ValueError(f"unknown settings: {', '.join(unknown)}")
+        staged = {}
         for name, value in values.items():
             if name == "faults":
-                value = [Fault(**{k: v for k, v in item.items() if k != "injected"}) for item in value]
-                for fault in value:
-                    if not 0 <= fault.rate <= 1:
-                        raise ValueError("fault rate must be between 0 and 1")
+                if not isinstance(value, list):
+                    raise ValueError("faults must be a list")
+                staged[name] = [_fault(item) for item in value]
+                continue
+            allowed = _TYPES[fields[name].type]
+            if isinstance(value, bool) != (bool in allowed) or not isinstance(value, allowed):
+                raise ValueError(f"{name} must be {fields[name].type}, not {value!r}")
+            if name != "seed" and isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
+                raise ValueError(f"{name} must not be negative")
+            staged[name] = value
+        for name, value in staged.items():
             setattr(self, name, value)
 
     def as_dict(self) -> dict:
         return dataclasses.asdict(self)
+
+
+# The JSON types each setting accepts, by its annotation (bool is refused where a number is meant).
+_TYPES = {"float": (int, float), "int": (int,), "bool": (bool,), "int | None": (int, type(None))}
+
+
+def _fault(item) -> Fault:
+    if not isinstance(item, dict):
+        raise ValueError("each fault must be a JSON object")
+    fault = Fault(**{k: v for k, v in item.items() if k != "injected"})
+    if not isinstance(fault.rate, (int, float)) or not 0 <= fault.rate <= 1:
+        raise ValueError("fault rate must be between 0 and 1")
+    if fault.count is not None and (not isinstance(fault.count, int) or fault.count < 0):
+        raise ValueError("fault count must be a non-negative integer or null")
+    return fault

@@ -83,24 +83,20 @@ SERVER_ERRORS = {
 }
 # Amplify names its own codes; its model has no ThrottlingException, it throttles with LimitExceeded.
 AMPLIFY_ERRORS = {
-    "throttle": (429, "LimitExceededException"),
-    "500": (500, "InternalFailureException"),
-    "503": (503, "DependentServiceFailureException"),
+    "throttle": "LimitExceededException",
+    "500": "InternalFailureException",
+    "503": "DependentServiceFailureException",
 }
 
 
 def fault_response(service: str, error: str) -> tuple[int, dict, bytes]:
     """An error answer in `service`'s protocol. `error`: throttle, 500, 503, or an explicit code."""
     if service == "amplify":
-        from .amplify import exceptions
+        from .amplify import exceptions, responses
 
-        if error in AMPLIFY_ERRORS:
-            status, code = AMPLIFY_ERRORS[error]
-        else:
-            cls = exceptions.BY_CODE.get(error, exceptions.InternalFailureException)
-            status, code = cls.status, cls.code
-        body = json.dumps({"message": f"Injected fault: {code}"}).encode()
-        return status, {"Content-Type": "application/json", "x-amzn-ErrorType": code}, body
+        code = AMPLIFY_ERRORS.get(error, error)
+        cls = exceptions.BY_CODE.get(code, exceptions.InternalFailureException)
+        return responses.error_response(cls(f"Injected fault: {cls.code}"))
     proto = protocol(service)
     if error == "throttle":
         status, code, message = THROTTLE.get(proto, THROTTLE["query"])

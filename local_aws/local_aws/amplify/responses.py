@@ -7,6 +7,8 @@ model (service_model.py). Each operation below only maps validated input onto th
 from __future__ import annotations
 
 import json
+import sys
+import traceback
 
 from .. import service_model
 from .exceptions import AmplifyError, BadRequestException, InternalFailureException
@@ -55,7 +57,24 @@ class AmplifyResponses:
             payload = json.dumps(service_model.serialize(result, output_shape)).encode()
             return found.operation, 200, {"Content-Type": "application/json"}, payload
         except AmplifyError as exc:
-            return found.operation, *error_response(exc)
+            return found.operation, *error_response(self._modeled(operation_model, exc))
+        except Exception as exc:  # noqa: BLE001 - a bug here must still answer in Amplify's protocol
+            traceback.print_exc(file=sys.stderr)
+            return found.operation, *error_response(InternalFailureException(f"Internal error: {exc!r}"))
+
+    def _modeled(self, operation_model, exc: AmplifyError) -> AmplifyError:
+        """The error as the operation's model allows it to be reported.
+
+        The backend raises the same errors for every caller (NotFoundException for an unknown app),
+        but some operations do not model them: ListBranches and ListJobs list no NotFoundException.
+        With strict_responses, such an error is reported as the operation's BadRequestException
+        (4xx) or InternalFailureException (5xx), both of which every Amplify operation models.
+        """
+        modeled = {shape.name for shape in operation_model.error_shapes}
+        if not self.settings.strict_responses or exc.code in modeled:
+            return exc
+        fallback = BadRequestException if exc.status < 500 else InternalFailureException
+        return fallback(exc.message)
 
     # -- operations: validated params in, result structure out --------------------------------
     def CreateApp(self, backend, params):
@@ -123,6 +142,11 @@ def _listing(member: str, items: list, token: str | None) -> dict:
 
 
 def error_response(exc: AmplifyError):
-    """rest-json error: the code in x-amzn-ErrorType, the message in the body."""
-    body = json.dumps({"message": exc.message}).encode()
+    """rest-json error: the code in x-amzn-ErrorType, the error shape's members in the body.
+
+    Every Amplify error shape has `message`; ResourceNotFoundException also requires `code`.
+    """
+    members = service_model.load("amplify").shape_for(exc.code).members
+    values = {"message": exc.message, "code": exc.code}
+    body = json.dumps({name: values[name] for name in members if name in values}).encode()
     return exc.status, {"Content-Type": "application/json", "x-amzn-ErrorType": exc.code}, body
