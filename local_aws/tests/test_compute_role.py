@@ -1,0 +1,134 @@
+"""computeRoleArn: checked against IAM (moto) as Amplify checks it; cleared with ""; per branch."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from helpers import AMPLIFY_PRINCIPAL, COMPUTE_ROLE_NOT_ASSUMABLE, assert_error, error_of, trust_policy, wait_until
+
+# Where a compute role can be set. Each returns (the write's answer, the resource as Get* reads it).
+TARGETS = {
+    "create-app": lambda c, arn: _and_get_app(c, c.amplify.create_app(name="site", computeRoleArn=arn)["app"]),
+    "update-app": lambda c, arn: _and_get_app(c, c.amplify.update_app(appId=c.app_id, computeRoleArn=arn)["app"]),
+    "create-branch": lambda c, arn: _and_get_branch(
+        c, c.amplify.create_branch(appId=c.app_id, branchName="dev", computeRoleArn=arn)["branch"]),
+    "update-branch": lambda c, arn: _and_get_branch(
+        c, c.amplify.update_branch(appId=c.app_id, branchName="main", computeRoleArn=arn)["branch"]),
+}
+
+
+def _and_get_app(c, app):
+    return app, c.amplify.get_app(appId=app["appId"])["app"]
+
+
+def _and_get_branch(c, branch):
+    return branch, c.amplify.get_branch(appId=c.app_id, branchName=branch["branchName"])["branch"]
+
+
+class Ctx:
+    def __init__(self, amplify, make_app, make_branch):
+        self.amplify = amplify
+        self.app_id = make_app("existing")["appId"]
+        make_branch(self.app_id, "main")
+
+    def snapshot(self):
+        """Every app and branch as Get*/List* report them."""
+        apps = self.amplify.list_apps()["apps"]
+        return apps, [self.amplify.list_branches(appId=a["appId"])["branches"] for a in apps]
+
+
+@pytest.fixture
+def ctx(amplify, make_app, make_branch):
+    return Ctx(amplify, make_app, make_branch)
+
+
+@pytest.fixture(params=sorted(TARGETS))
+def target(request):
+    return TARGETS[request.param]
+
+
+@pytest.mark.parametrize("path", ["/", "/service-role/"])
+def test_role_trusting_amplify_is_accepted(ctx, target, iam, path):
+    arn = iam.create_role(RoleName="compute", Path=path, AssumeRolePolicyDocument=trust_policy(AMPLIFY_PRINCIPAL))["Role"]["Arn"]
+    written, read = target(ctx, arn)
+    assert written["computeRoleArn"] == read["computeRoleArn"] == arn
+
+
+def test_role_trusting_several_services_including_amplify_is_accepted(ctx, target, make_role):
+    arn = make_role("compute", "lambda.amazonaws.com", AMPLIFY_PRINCIPAL)
+    assert target(ctx, arn)[1]["computeRoleArn"] == arn
+
+
+@pytest.fixture(params=["missing-role", "trusts-lambda-only", "amplify-denied", "no-assume-role"])
+def unassumable_role(request, make_role, sts):
+    account = sts.get_caller_identity()["Account"]
+    if request.param == "missing-role":
+        return f"arn:aws:iam::{account}:role/does-not-exist"
+    if request.param == "trusts-lambda-only":
+        return make_role("lambda-only", "lambda.amazonaws.com")
+    if request.param == "amplify-denied":
+        return make_role("denied", policy=trust_policy(AMPLIFY_PRINCIPAL, effect="Deny"))
+    return make_role("tag-only", policy=trust_policy(AMPLIFY_PRINCIPAL, action="sts:TagSession"))
+
+
+def test_role_amplify_cannot_assume_is_refused_and_nothing_changes(ctx, target, unassumable_role):
+    before = ctx.snapshot()
+    assert_error(error_of(target, ctx, unassumable_role), "BadRequestException", COMPUTE_ROLE_NOT_ASSUMABLE)
+    assert ctx.snapshot() == before
+
+
+def test_empty_string_clears_the_role_on_app_and_branch(amplify, make_app, make_branch, make_role):
+    arn = make_role()
+    app = make_app(computeRoleArn=arn)
+    make_branch(app["appId"], "main", computeRoleArn=arn)
+    assert amplify.update_app(appId=app["appId"], computeRoleArn="")["app"].get("computeRoleArn") is None
+    assert amplify.update_branch(appId=app["appId"], branchName="main", computeRoleArn="")["branch"].get("computeRoleArn") is None
+    assert "computeRoleArn" not in amplify.get_app(appId=app["appId"])["app"]
+    assert "computeRoleArn" not in amplify.get_branch(appId=app["appId"], branchName="main")["branch"]
+    assert "computeRoleArn" not in amplify.list_apps()["apps"][0]
+
+
+def test_branch_role_overrides_and_is_stored_apart_from_the_app_role(amplify, make_app, make_branch, make_role, control):
+    app_role, branch_role = make_role("app-role"), make_role("branch-role")
+    app_id = make_app(computeRoleArn=app_role)["appId"]
+    make_branch(app_id, "main", computeRoleArn=branch_role)
+    make_branch(app_id, "dev")
+    assert amplify.get_app(appId=app_id)["app"]["computeRoleArn"] == app_role
+    assert amplify.get_branch(appId=app_id, branchName="main")["branch"]["computeRoleArn"] == branch_role
+    assert "computeRoleArn" not in amplify.get_branch(appId=app_id, branchName="dev")["branch"]
+    # Clearing the branch's role leaves the app's, and the other way round.
+    amplify.update_branch(appId=app_id, branchName="main", computeRoleArn="")
+    assert amplify.get_app(appId=app_id)["app"]["computeRoleArn"] == app_role
+    amplify.update_branch(appId=app_id, branchName="main", computeRoleArn=branch_role)
+    amplify.update_app(appId=app_id, computeRoleArn="")
+    assert amplify.get_branch(appId=app_id, branchName="main")["branch"]["computeRoleArn"] == branch_role
+    [app] = control.state()["amplify"][0]["apps"]
+    assert (app["computeRoleArn"], [b["computeRoleArn"] for b in app["branches"]]) == ("", [branch_role, ""])
+
+
+def test_updating_other_members_keeps_the_role(amplify, make_app, make_role):
+    arn = make_role()
+    app_id = make_app(computeRoleArn=arn)["appId"]
+    assert amplify.update_app(appId=app_id, description="x")["app"]["computeRoleArn"] == arn
+
+
+def test_a_new_role_is_refused_until_it_has_propagated(amplify, control, make_role):
+    delay = 2.0
+    control.configure(propagation_delay=delay)
+    created = time.monotonic()
+    arn = make_role()
+    assert_error(error_of(amplify.create_app, name="site", computeRoleArn=arn), "BadRequestException", COMPUTE_ROLE_NOT_ASSUMABLE)
+
+    def accepted():
+        try:
+            return amplify.create_app(name="site", computeRoleArn=arn)["app"]
+        except amplify.exceptions.BadRequestException as exc:
+            assert exc.response["Error"]["Message"] == COMPUTE_ROLE_NOT_ASSUMABLE
+            return None
+
+    app = wait_until(accepted, timeout=delay + 3, interval=0.1, what="the role to propagate")
+    waited = time.monotonic() - created
+    assert delay - 0.5 <= waited < delay + 2, waited
+    assert app["computeRoleArn"] == arn
+    assert len(amplify.list_apps()["apps"]) == 1

@@ -1,0 +1,66 @@
+"""The unsigned control API under /_local/."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import assert_error, error_of, trust_policy
+
+
+def test_health(control):
+    response = control.call("GET", "/health")
+    assert (response.status_code, response.json()) == (200, {"ok": True})
+
+
+def test_config_merges_and_reports(control):
+    defaults = control.config()
+    assert defaults == {"propagation_delay": 0.0, "job_step_seconds": 0.2, "apps_per_region": 25, "branches_per_app": 50,
+                        "strict_responses": True, "faults": [], "seed": None}
+    merged = control.configure(apps_per_region=3, faults=[{"service": "s3", "error": "503", "count": 1}])
+    assert merged["apps_per_region"] == 3 and merged["branches_per_app"] == 50
+    assert merged["faults"] == [{"service": "s3", "operation": "*", "error": "503", "rate": 1.0, "count": 1, "injected": 0}]
+    assert control.config() == merged
+
+
+@pytest.mark.parametrize("body", [
+    {"nope": 1},
+    {"apps_per_region": 3, "faults": [{"rate": -1}]},
+    {"apps_per_region": 3, "faults": [{"colour": "red"}]},
+    {"apps_per_region": 3, "faults": "all"},
+    {"apps_per_region": "lots"},
+    {"apps_per_region": True},
+    {"job_step_seconds": -1},
+    {"strict_responses": "no"},
+    {"apps_per_region": 3, "faults": [{"count": -2}]},
+    [1, 2],
+])
+def test_bad_config_is_refused_and_changes_nothing(control, body):
+    before = control.config()
+    response = control.call("POST", "/config", json=body)
+    assert response.status_code == 400 and response.json()["error"]
+    assert control.config() == before
+
+
+def test_malformed_json_config_is_refused(control):
+    response = control.call("POST", "/config", data=b"{not json")
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("method, path", [("GET", "/nothing"), ("PUT", "/requests"), ("GET", "/reset")])
+def test_unknown_control_endpoint(control, method, path):
+    response = control.call(method, path)
+    assert response.status_code == 404
+    assert "no control endpoint" in response.json()["error"]
+
+
+def test_reset_empties_amplify_moto_the_log_and_the_settings(control, amplify, iam, s3, make_app):
+    control.configure(apps_per_region=2, job_step_seconds=5)
+    make_app()
+    iam.create_role(RoleName="r", AssumeRolePolicyDocument=trust_policy("amplify.amazonaws.com"))
+    s3.create_bucket(Bucket="reset-bucket")
+    control.reset()
+    assert amplify.list_apps()["apps"] == []
+    assert_error(error_of(iam.get_role, RoleName="r"), "NoSuchEntity", status=404)
+    assert s3.list_buckets()["Buckets"] == []
+    assert control.config()["apps_per_region"] == 25
+    assert [e["operation"] for e in control.requests()["requests"]] == ["ListApps", "GetRole", "ListBuckets"]
+    assert control.state() == {"amplify": [{"account": "123456789012", "region": "us-east-1", "apps": []}]}
