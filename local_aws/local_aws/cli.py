@@ -67,8 +67,12 @@ def serve(host: str, port: int) -> None:
 
 def start(port: int, state_dir: str) -> int:
     if answers(port):
-        print(f"local-aws already answers on {HOST}:{port}")
-        return 0
+        if os.path.exists(_pidfile(state_dir)):
+            print(f"local-aws already answers on {HOST}:{port}")
+            return 0
+        print(f"an endpoint this checkout did not start answers on {HOST}:{port}; stop it or choose another "
+              "LOCAL_AWS_PORT, so that tests never run against foreign state", file=sys.stderr)
+        return 1
     os.makedirs(state_dir, exist_ok=True)
     log = open(os.path.join(state_dir, "local-aws.log"), "ab")  # noqa: SIM115 - handed to the child
     process = subprocess.Popen(  # noqa: S603
