@@ -6,6 +6,7 @@ import dataclasses
 import os
 from dataclasses import dataclass, field
 
+JOB_RESULTS = ("SUCCEED", "FAILED")
 DEFAULT_PORT = int(os.environ.get("LOCAL_AWS_PORT", "4566"))
 
 
@@ -34,6 +35,8 @@ class Settings:
     propagation_delay: float = 0.0
     # How long each job phase (PENDING, PROVISIONING, RUNNING, CANCELLING) lasts.
     job_step_seconds: float = 0.2
+    # How a job that runs to the end finishes: "SUCCEED" or "FAILED" (to test failing builds).
+    job_result: str = "SUCCEED"
     # Amplify Hosting's default quotas.
     apps_per_region: int = 25
     branches_per_app: int = 50
@@ -60,6 +63,8 @@ class Settings:
             allowed = _TYPES[fields[name].type]
             if isinstance(value, bool) != (bool in allowed) or not isinstance(value, allowed):
                 raise ValueError(f"{name} must be {fields[name].type}, not {value!r}")
+            if name == "job_result" and value not in JOB_RESULTS:
+                raise ValueError(f"job_result must be one of {', '.join(JOB_RESULTS)}, not {value!r}")
             if name != "seed" and isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
                 raise ValueError(f"{name} must not be negative")
             staged[name] = value
@@ -71,7 +76,7 @@ class Settings:
 
 
 # The JSON types each setting accepts, by its annotation (bool is refused where a number is meant).
-_TYPES = {"float": (int, float), "int": (int,), "bool": (bool,), "int | None": (int, type(None))}
+_TYPES = {"str": (str,), "float": (int, float), "int": (int,), "bool": (bool,), "int | None": (int, type(None))}
 
 
 def _fault(item) -> Fault:

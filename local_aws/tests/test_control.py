@@ -13,7 +13,7 @@ def test_health(control):
 
 def test_config_merges_and_reports(control):
     defaults = control.config()
-    assert defaults == {"propagation_delay": 0.0, "job_step_seconds": 0.2, "apps_per_region": 25, "branches_per_app": 50,
+    assert defaults == {"propagation_delay": 0.0, "job_step_seconds": 0.2, "job_result": "SUCCEED", "apps_per_region": 25, "branches_per_app": 50,
                         "strict_responses": True, "faults": [], "seed": None}
     merged = control.configure(apps_per_region=3, faults=[{"service": "s3", "error": "503", "count": 1}])
     assert merged["apps_per_region"] == 3 and merged["branches_per_app"] == 50
@@ -30,6 +30,8 @@ def test_config_merges_and_reports(control):
     {"apps_per_region": True},
     {"job_step_seconds": -1},
     {"strict_responses": "no"},
+    {"apps_per_region": 3, "job_result": "MAYBE"},
+    {"job_result": 1},
     {"apps_per_region": 3, "faults": [{"count": -2}]},
     [1, 2],
 ])

@@ -98,3 +98,14 @@ def test_branch_counts_its_jobs(amplify, branch):
         job_id = amplify.start_job(**branch, jobType="RELEASE")["jobSummary"]["jobId"]
         got = amplify.get_branch(**branch)["branch"]
         assert (got["activeJobId"], got["totalNumberOfJobs"]) == (job_id, expected)
+
+
+def test_job_result_setting_makes_a_job_fail_in_its_build_step(amplify, control, branch):
+    control.configure(job_step_seconds=0.05, job_result="FAILED")
+    job = amplify.start_job(**branch, jobType="RELEASE")["jobSummary"]
+    seen = watch(amplify, branch, job["jobId"], lambda status: status in TERMINAL)
+    assert seen[-1] == "FAILED" and "SUCCEED" not in seen
+    done = amplify.get_job(**branch, jobId=job["jobId"])["job"]
+    assert "endTime" in done["summary"]
+    assert [(s["stepName"], s["status"]) for s in done["steps"]] == [
+        ("BUILD", "FAILED"), ("DEPLOY", "CANCELLED"), ("VERIFY", "CANCELLED")]

@@ -2,7 +2,8 @@
 
 A runner is told when a job starts and is asked, whenever the job is read, to bring it up to date.
 `ClockJobRunner` moves a job through PENDING -> PROVISIONING -> RUNNING -> SUCCEED, one phase per
-`settings.job_step_seconds`, and a stop request through CANCELLING -> CANCELLED. Nothing runs in the
+`settings.job_step_seconds` (ending FAILED instead when `settings.job_result` says so at the time the
+job finishes), and a stop request through CANCELLING -> CANCELLED. Nothing runs in the
 background: the status is a function of the clock, so reads are cheap and deterministic.
 
 A runner that really builds and serves the app (the local SSR runtime) subclasses JobRunner: it does
@@ -56,7 +57,7 @@ class ClockJobRunner(JobRunner):
             return
         phase = self._elapsed_phases(job["startTime"], now)
         if phase >= len(PHASES):
-            job["status"] = "SUCCEED"
+            job["status"] = self.settings.job_result
             job["endTime"] = job["startTime"] + step * len(PHASES)
         else:
             job["status"] = PHASES[phase]
@@ -69,8 +70,11 @@ class ClockJobRunner(JobRunner):
             end = start + step
             if job["status"] == "SUCCEED":
                 status = "SUCCEED"
-            elif job["status"] in ("CANCELLING", "CANCELLED", "FAILED"):
-                status = "CANCELLED" if job["status"] != "FAILED" else "FAILED"
+            elif job["status"] == "FAILED":
+                # The build step is the one that fails; what follows never ran.
+                status = "FAILED" if index == 0 else "CANCELLED"
+            elif job["status"] in ("CANCELLING", "CANCELLED"):
+                status = "CANCELLED"
             else:
                 status = "RUNNING" if PHASES.index(job["status"]) >= index else "PENDING"
             steps.append({"stepName": name, "startTime": start, "status": status, "endTime": end})
