@@ -12,9 +12,12 @@ BIN := $(VENV)/bin
 # The one place the endpoint's port is set; everything else reads LOCAL_AWS_PORT / AWS_ENDPOINT_URL.
 LOCAL_AWS_PORT ?= 4566
 ENDPOINT := http://127.0.0.1:$(LOCAL_AWS_PORT)
-STATE := .tmp/local-aws
+# One endpoint per port, each with its own state, so that parallel test runs do not share a request log.
+STATE := .tmp/local-aws/$(LOCAL_AWS_PORT)
 # ansible-test needs the collection at ansible_collections/<namespace>/<name>: we test a copy there.
-TEST_ROOT := .tmp/ansible-test
+TEST_ROOT ?= .tmp/ansible-test
+# Integration targets to run (all when empty), e.g. make integration TARGETS="app branch"
+TARGETS ?=
 TEST_TREE := $(TEST_ROOT)/ansible_collections/amplify_hosting/ssr
 SITE := $(VENV)/lib/python3.11/site-packages
 
@@ -84,7 +87,7 @@ units: test-tree ansible-test-bootstrap
 # Integration targets run against the local endpoint with this venv's boto3 (controller = origin).
 integration: test-tree
 	$(MAKE) --no-print-directory local-aws
-	cd $(TEST_TREE) && ansible-test integration --python 3.11 --color no
+	cd $(TEST_TREE) && ansible-test integration --python 3.11 --color no $(TARGETS)
 
 molecule: venv collection-link
 	$(MAKE) --no-print-directory local-aws

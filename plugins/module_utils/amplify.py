@@ -17,8 +17,12 @@ from urllib.parse import unquote
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import normalize_boto3_result
+from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 MINIMUM_BOTOCORE = "1.36.22"
 AMPLIFY_PRINCIPAL = "amplify.amazonaws.com"
@@ -27,6 +31,7 @@ ROLE_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}):role/((?:[\w+=,.@-]+/)*
 ROLE_NAME_RE = re.compile(r"^[\w+=,.@-]{1,64}$")
 APP_ID_RE = re.compile(r"^d[a-z0-9]{1,19}$")
 COMPUTE_ROLE_NOT_ASSUMABLE = "The compute role provided cannot be assumed by Amplify"
+TERMINAL_JOB_STATUSES = ("SUCCEED", "FAILED", "CANCELLED")
 
 # Amplify answers throttling with LimitExceededException (429) and has two 5xx codes of its own.
 RETRY_CODES = ["LimitExceededException", "InternalFailureException", "DependentServiceFailureException"]
@@ -38,8 +43,16 @@ USER_KEYED = ["tags", "environmentVariables"]
 NEVER_RETURNED = ("basicAuthCredentials",)
 
 
-class AmplifyError(Exception):
-    """A failure a module reports with fail_json(msg=...)."""
+class AmplifyError(AnsibleAWSError):
+    """A failure a module reports with fail_json_aws_error(): a message, and the botocore error if any."""
+
+
+class AmplifyErrorHandler(AWSErrorHandler):
+    _CUSTOM_EXCEPTION = AmplifyError
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code("NotFoundException")
 
 
 def to_snake(resource):
@@ -56,6 +69,107 @@ def paginate(client, operation, result_key, **params):
     return amplify_retry(pages.build_full_result)().get(result_key, [])
 
 
+# -- API calls: each retried on throttling and 5xx, each failure an AmplifyError saying what failed --------
+
+
+@AmplifyErrorHandler.list_error_handler("get app")
+@amplify_retry
+def get_app(client, app_id):
+    return client.get_app(appId=app_id)["app"]
+
+
+@AmplifyErrorHandler.common_error_handler("list apps")
+def list_apps(client):
+    return paginate(client, "list_apps", "apps")
+
+
+@AmplifyErrorHandler.common_error_handler("create app")
+@amplify_retry
+def create_app(client, **params):
+    return client.create_app(**params)["app"]
+
+
+@AmplifyErrorHandler.common_error_handler("update app")
+@amplify_retry
+def update_app(client, app_id, **params):
+    return client.update_app(appId=app_id, **params)["app"]
+
+
+@AmplifyErrorHandler.deletion_error_handler("delete app")
+@amplify_retry
+def delete_app(client, app_id):
+    client.delete_app(appId=app_id)
+    return True
+
+
+@AmplifyErrorHandler.list_error_handler("get branch")
+@amplify_retry
+def get_branch(client, app_id, branch_name):
+    return client.get_branch(appId=app_id, branchName=branch_name)["branch"]
+
+
+@AmplifyErrorHandler.common_error_handler("list branches")
+def list_branches(client, app_id):
+    return paginate(client, "list_branches", "branches", appId=app_id)
+
+
+@AmplifyErrorHandler.common_error_handler("create branch")
+@amplify_retry
+def create_branch(client, app_id, branch_name, **params):
+    return client.create_branch(appId=app_id, branchName=branch_name, **params)["branch"]
+
+
+@AmplifyErrorHandler.common_error_handler("update branch")
+@amplify_retry
+def update_branch(client, app_id, branch_name, **params):
+    return client.update_branch(appId=app_id, branchName=branch_name, **params)["branch"]
+
+
+@AmplifyErrorHandler.deletion_error_handler("delete branch")
+@amplify_retry
+def delete_branch(client, app_id, branch_name):
+    client.delete_branch(appId=app_id, branchName=branch_name)
+    return True
+
+
+@AmplifyErrorHandler.common_error_handler("tag resource")
+@amplify_retry
+def tag_resource(client, arn, tags):
+    client.tag_resource(resourceArn=arn, tags=tags)
+
+
+@AmplifyErrorHandler.common_error_handler("untag resource")
+@amplify_retry
+def untag_resource(client, arn, keys):
+    client.untag_resource(resourceArn=arn, tagKeys=keys)
+
+
+@AmplifyErrorHandler.common_error_handler("start job")
+@amplify_retry
+def start_job(client, app_id, branch_name, **params):
+    return client.start_job(appId=app_id, branchName=branch_name, **params)["jobSummary"]
+
+
+@AmplifyErrorHandler.list_error_handler("get job")
+@amplify_retry
+def get_job(client, app_id, branch_name, job_id):
+    return client.get_job(appId=app_id, branchName=branch_name, jobId=job_id)["job"]
+
+
+@AmplifyErrorHandler.common_error_handler("list jobs")
+def list_jobs(client, app_id, branch_name):
+    return paginate(client, "list_jobs", "jobSummaries", appId=app_id, branchName=branch_name)
+
+
+@AmplifyErrorHandler.common_error_handler("stop job")
+@amplify_retry
+def stop_job(client, app_id, branch_name, job_id):
+    return client.stop_job(appId=app_id, branchName=branch_name, jobId=job_id)["jobSummary"]
+
+
+# -- finding apps --------------------------------------------------------------------------------------
+
+
 def find_app(client, app_id=None, name=None):
     """The app with this id, or the only app with this name; None when there is none.
 
@@ -65,17 +179,104 @@ def find_app(client, app_id=None, name=None):
     if app_id:
         if not APP_ID_RE.match(app_id):
             raise AmplifyError("app_id %r is not an Amplify app id (d followed by lowercase letters and digits)" % app_id)
-        try:
-            return amplify_retry(client.get_app)(appId=app_id)["app"]
-        except client.exceptions.NotFoundException:
-            return None
-    matches = [app for app in paginate(client, "list_apps", "apps") if app["name"] == name]
+        return get_app(client, app_id)
+    matches = [app for app in list_apps(client) if app["name"] == name]
     if len(matches) > 1:
         raise AmplifyError(
             "name %r matches %d Amplify apps (%s); set app_id to choose one"
             % (name, len(matches), ", ".join(sorted(app["appId"] for app in matches)))
         )
     return matches[0] if matches else None
+
+
+def app_id_of(client, ref, option="app"):
+    """The id of the app `ref` names: an app id is taken as it is (no call), a name is looked up."""
+    if APP_ID_RE.match(ref):
+        return ref
+    return resolve_app(client, ref, option)["appId"]
+
+
+def resolve_app(client, ref, option="app"):
+    """The app `ref` (an app id or the unique name of an app) names; an AmplifyError naming `option` if none."""
+    app = get_app(client, ref) if APP_ID_RE.match(ref) else None
+    if app is None:
+        try:
+            app = find_app(client, name=ref)
+        except AmplifyError as e:
+            raise AmplifyError("%s: %s" % (option, e.message)) from None
+    if app is None:
+        raise AmplifyError("%s: no Amplify app has the id or name %r in this account and region" % (option, ref))
+    return app
+
+
+# -- checking input before any call -------------------------------------------------------------------
+
+
+def check_role_arn(value, option, allow_empty=False):
+    """Raise an AmplifyError naming `option` unless `value` is an IAM role ARN ("" allowed when clearing)."""
+    if value is None or (allow_empty and value == ""):
+        return
+    if parse_role_arn(value) is None:
+        raise AmplifyError(
+            "%s: %r is not an IAM role ARN (arn:aws:iam::<12-digit account id>:role/[path/]<name>)" % (option, value)
+        )
+
+
+def check_compute_platform(platform, option="compute_role_arn"):
+    """Compute roles are for SSR apps: raise an AmplifyError naming `option` for any other platform."""
+    if platform not in SSR_PLATFORMS:
+        raise AmplifyError(
+            "%s: compute roles are only for server-side rendered apps (platform %s); the platform is %s"
+            % (option, " or ".join(SSR_PLATFORMS), platform)
+        )
+
+
+# -- comparing what is wanted with what is there --------------------------------------------------------
+
+
+def api_params(params, mapping):
+    """The API members (by `mapping`, option name -> member name) of the options the user set."""
+    return dict((member, params[option]) for option, member in mapping.items() if params.get(option) is not None)
+
+
+def _normalised(member, value):
+    if member == "buildSpec" and isinstance(value, str):
+        return value.rstrip()
+    if member == "environmentVariables" and isinstance(value, dict):
+        return dict((k, str(v)) for k, v in value.items())
+    if member == "autoBranchCreationPatterns" and isinstance(value, list):
+        return sorted(value)
+    if member == "customRules" and isinstance(value, list):
+        return [dict((k, v) for k, v in rule.items() if v not in (None, "")) for rule in value]
+    return value
+
+
+def managed_diff(current, changes, mapping, extra_before=None, extra_after=None):
+    """A --diff of what the module manages: the options it changes, before and after, by option name."""
+    options = dict((member, option) for option, member in mapping.items())
+    before = dict((options.get(m, m), (current or {}).get(m)) for m in changes)
+    after = dict((options.get(m, m), v) for m, v in changes.items())
+    before.update(extra_before or {})
+    after.update(extra_after or {})
+    return {"before": before, "after": after}
+
+
+def ensure_tags(client, module, arn, current_tags, tags, purge_tags):
+    """Bring the resource's tags to `tags` (None: leave them). Returns (changed, the tags afterwards)."""
+    current_tags = current_tags or {}
+    if tags is None:
+        return False, current_tags
+    to_set, to_unset = compare_aws_tags(current_tags, tags, purge_tags)
+    if not (to_set or to_unset):
+        return False, current_tags
+    if not module.check_mode:
+        if to_unset:
+            untag_resource(client, arn, to_unset)
+        if to_set:
+            tag_resource(client, arn, to_set)
+    after = dict((k, v) for k, v in current_tags.items() if k not in to_unset)
+    after.update(to_set)
+    return True, after
 
 
 def changed_params(desired, current):
@@ -90,7 +291,7 @@ def changed_params(desired, current):
         have = current.get(key)
         if value == "" and not have:
             continue
-        if have != value:
+        if _normalised(key, have) != _normalised(key, value):
             changes[key] = value
     return changes
 

@@ -1,0 +1,396 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the amplify_hosting.ssr collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: app
+version_added: 0.1.0
+short_description: Manage AWS Amplify Hosting apps
+description:
+  - Create, update and delete AWS Amplify Hosting apps, including the app's default compute role (the IAM
+    role the server-side rendering compute of every branch runs with, unless the branch overrides it).
+  - Only what differs from the app as it is gets updated; a second identical run changes nothing and makes
+    no write call.
+  - Amplify app names are not unique. An app is found by O(app_id), or else by O(name); when two apps have
+    that name and O(app_id) is not set, the module fails and lists their ids instead of guessing.
+author:
+  - amplify_hosting.ssr contributors (@amplify-hosting)
+options:
+  state:
+    description:
+      - V(present) creates the app or brings it to the options given; V(absent) deletes it.
+    type: str
+    choices: [present, absent]
+    default: present
+  app_id:
+    description:
+      - The id of the app (for example V(d1a2b3c4d5e6f7)).
+      - When set the app is found by id, and O(name) (if given) renames it.
+      - With O(state=present) an app id that does not exist is an error: Amplify chooses ids, so the module
+        cannot create an app with this id.
+    type: str
+  name:
+    description:
+      - The name of the app. Required to create one.
+      - Without O(app_id), the app is found by this name, which must then be unique in the account and region.
+    type: str
+  description:
+    description:
+      - The description of the app. V("") clears it.
+    type: str
+  platform:
+    description:
+      - The hosting platform. V(WEB_COMPUTE) hosts server-side rendered apps such as Next.js SSR, and is the
+        platform compute roles are for. V(WEB) is static hosting. V(WEB_DYNAMIC) is the older SSR platform.
+    type: str
+    choices: [WEB, WEB_COMPUTE, WEB_DYNAMIC]
+    default: WEB_COMPUTE
+  repository:
+    description:
+      - The Git repository of the app, for example V(https://github.com/example/nextjs-app).
+      - Connecting a repository needs O(access_token).
+    type: str
+  access_token:
+    description:
+      - A personal access token of the Git provider (GitHub), used by Amplify to connect O(repository).
+      - Amplify never returns the token, so it cannot be compared. It is sent when the app is created and
+        when O(repository) changes; to rotate a token, set O(repository) again together with the new token
+        on an app connected elsewhere, or recreate the app.
+      - Keep it in ansible-vault or read it from the environment; it is never logged or returned.
+    type: str
+  compute_role_arn:
+    description:
+      - The ARN of the IAM role the app's server-side rendering compute runs with, by default for every
+        branch. V("") removes the role.
+      - The role must trust V(amplify.amazonaws.com); use M(amplify_hosting.ssr.compute_role) to have the
+        role checked and IAM propagation waited for.
+      - Only for the V(WEB_COMPUTE) and V(WEB_DYNAMIC) platforms.
+    type: str
+  iam_service_role_arn:
+    description:
+      - The ARN of the IAM service role Amplify uses to build and deploy the app (not the compute role).
+    type: str
+  environment_variables:
+    description:
+      - The app's environment variables, as a map of names to values. The map replaces the app's variables
+        entirely; V({}) removes them all. Values are turned into strings.
+    type: dict
+  build_spec:
+    description:
+      - The build specification (the content of an C(amplify.yml)). Trailing whitespace is ignored when
+        comparing.
+    type: str
+  custom_rules:
+    description:
+      - Rewrite and redirect rules, in order. The list replaces the app's rules.
+    type: list
+    elements: dict
+    suboptions:
+      source:
+        description: The source pattern of the URL.
+        type: str
+        required: true
+      target:
+        description: The target pattern of the URL.
+        type: str
+        required: true
+      status:
+        description: The status code, for example V(200) (rewrite) or V(301) (redirect).
+        type: str
+      condition:
+        description: A country code condition for redirects.
+        type: str
+  enable_branch_auto_build:
+    description:
+      - Whether Amplify builds a branch automatically on every push.
+    type: bool
+  enable_auto_branch_creation:
+    description:
+      - Whether Amplify connects new branches that match O(auto_branch_creation_patterns) automatically.
+    type: bool
+  auto_branch_creation_patterns:
+    description:
+      - Glob patterns of the branches to connect automatically, for example V(feature/*). Order does not matter.
+    type: list
+    elements: str
+notes:
+  - Supports C(check_mode) and C(diff): the diff shows, before and after, the options that change and the tags.
+  - Compute roles need botocore 1.36.22 or later.
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.tags
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: An SSR app whose compute runs with a role that reads the image bucket
+  amplify_hosting.ssr.app:
+    name: compute-role-demo
+    repository: https://github.com/example/nextjs-compute-role-demo
+    access_token: "{{ lookup('ansible.builtin.env', 'GITHUB_TOKEN') }}"
+    compute_role_arn: arn:aws:iam::123456789012:role/compute-role-demo-dev
+    environment_variables:
+      BUCKET_NAME: compute-role-demo-dev-images
+    tags:
+      environment: dev
+  register: demo_app
+
+- name: Show the app's default domain
+  ansible.builtin.debug:
+    msg: "https://main.{{ demo_app.app.default_domain }}"
+
+- name: Remove the app's default compute role, finding the app by id
+  amplify_hosting.ssr.app:
+    app_id: "{{ demo_app.app.app_id }}"
+    compute_role_arn: ""
+
+- name: Delete the app
+  amplify_hosting.ssr.app:
+    app_id: "{{ demo_app.app.app_id }}"
+    state: absent
+"""
+
+RETURN = r"""
+app:
+  description:
+    - The app as it is after the run (in check mode, as it would be). Empty after O(state=absent).
+    - The access token and basic auth credentials are never returned.
+  returned: always
+  type: dict
+  contains:
+    app_id:
+      description: The id of the app.
+      type: str
+      sample: d1a2b3c4d5e6f7
+    app_arn:
+      description: The ARN of the app.
+      type: str
+      sample: arn:aws:amplify:us-east-1:123456789012:apps/d1a2b3c4d5e6f7
+    name:
+      description: The name of the app.
+      type: str
+      sample: compute-role-demo
+    description:
+      description: The description of the app.
+      type: str
+    platform:
+      description: The hosting platform.
+      type: str
+      sample: WEB_COMPUTE
+    repository:
+      description: The Git repository of the app.
+      type: str
+    default_domain:
+      description: The default domain; a branch is served at C(https://<branch>.<default_domain>).
+      type: str
+      sample: d1a2b3c4d5e6f7.amplifyapp.com
+    compute_role_arn:
+      description: The app's default compute role; V("") when it has none.
+      type: str
+      sample: arn:aws:iam::123456789012:role/compute-role-demo-dev
+    iam_service_role_arn:
+      description: The service role Amplify builds with.
+      type: str
+      returned: when set
+    environment_variables:
+      description: The app's environment variables.
+      type: dict
+    build_spec:
+      description: The build specification.
+      type: str
+      returned: when set
+    custom_rules:
+      description: The rewrite and redirect rules.
+      type: list
+      elements: dict
+      returned: when set
+    enable_branch_auto_build:
+      description: Whether branches build on every push.
+      type: bool
+    enable_auto_branch_creation:
+      description: Whether matching branches are connected automatically.
+      type: bool
+      returned: when set
+    auto_branch_creation_patterns:
+      description: The patterns of branches connected automatically.
+      type: list
+      elements: str
+      returned: when set
+    create_time:
+      description: When the app was created.
+      type: str
+    update_time:
+      description: When the app was last updated.
+      type: str
+    tags:
+      description: The tags of the app.
+      type: dict
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import MINIMUM_BOTOCORE
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import AmplifyError
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import api_params
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import changed_params
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import check_compute_platform
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import check_role_arn
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import create_app
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import delete_app
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import ensure_tags
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import find_app
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import managed_diff
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import to_snake
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import update_app
+
+# Option name -> API member, for what the module compares and updates.
+MANAGED = {
+    "name": "name",
+    "description": "description",
+    "platform": "platform",
+    "repository": "repository",
+    "compute_role_arn": "computeRoleArn",
+    "iam_service_role_arn": "iamServiceRoleArn",
+    "environment_variables": "environmentVariables",
+    "build_spec": "buildSpec",
+    "custom_rules": "customRules",
+    "enable_branch_auto_build": "enableBranchAutoBuild",
+    "enable_auto_branch_creation": "enableAutoBranchCreation",
+    "auto_branch_creation_patterns": "autoBranchCreationPatterns",
+}
+
+
+def app_result(app):
+    result = to_snake(app) or {}
+    if app is not None:
+        result.setdefault("compute_role_arn", "")
+        result.setdefault("tags", {})
+    return result
+
+
+def desired_state(params):
+    """What the user asks for, as API members, after checking what can be checked without a call."""
+    check_role_arn(params["compute_role_arn"], "compute_role_arn", allow_empty=True)
+    check_role_arn(params["iam_service_role_arn"], "iam_service_role_arn", allow_empty=True)
+    if params["compute_role_arn"]:
+        check_compute_platform(params["platform"], "compute_role_arn")
+    desired = api_params(params, MANAGED)
+    if "environmentVariables" in desired:
+        desired["environmentVariables"] = dict((k, str(v)) for k, v in desired["environmentVariables"].items())
+    if "customRules" in desired:
+        desired["customRules"] = [dict((k, v) for k, v in rule.items() if v is not None) for rule in desired["customRules"]]
+    return desired
+
+
+def ensure_created(client, module, desired):
+    params = dict((k, v) for k, v in desired.items() if v != "")
+    if module.params["access_token"]:
+        params["accessToken"] = module.params["access_token"]
+    if module.params["tags"]:
+        params["tags"] = module.params["tags"]
+    diff = managed_diff({}, desired, MANAGED, extra_after={"tags": module.params["tags"] or {}})
+    diff["before"] = {}
+    if module.check_mode:
+        planned = dict(params, tags=module.params["tags"] or {})
+        planned.pop("accessToken", None)
+        return dict(changed=True, app=app_result(planned), diff=diff)
+    return dict(changed=True, app=app_result(create_app(client, **params)), diff=diff)
+
+
+def ensure_updated(client, module, app, desired):
+    changes = changed_params(desired, app)
+    if "repository" in changes and module.params["access_token"]:
+        changes["accessToken"] = module.params["access_token"]
+    after = dict(app)
+    if changes:
+        if module.check_mode:
+            after.update(changes)
+        else:
+            after = update_app(client, app["appId"], **changes)
+    changes.pop("accessToken", None)
+    tags_changed, tags_after = ensure_tags(
+        client, module, app["appArn"], app.get("tags"), module.params["tags"], module.params["purge_tags"]
+    )
+    after["tags"] = tags_after
+    extra = ({"tags": app.get("tags") or {}}, {"tags": tags_after}) if tags_changed else ({}, {})
+    diff = managed_diff(app, changes, MANAGED, extra_before=extra[0], extra_after=extra[1])
+    return dict(changed=bool(changes) or tags_changed, app=app_result(after), diff=diff)
+
+
+def ensure_present(client, module):
+    params = module.params
+    desired = desired_state(params)
+    app = find_app(client, app_id=params["app_id"], name=params["name"])
+    if app is None and params["app_id"]:
+        raise AmplifyError(
+            "app_id: no Amplify app has the id %r in this account and region; omit app_id to create an app by name"
+            % params["app_id"]
+        )
+    if app is None:
+        return ensure_created(client, module, desired)
+    return ensure_updated(client, module, app, desired)
+
+
+def ensure_absent(client, module):
+    app = find_app(client, app_id=module.params["app_id"], name=module.params["name"])
+    if app is None:
+        return dict(changed=False, app={}, diff={"before": {}, "after": {}})
+    if not module.check_mode:
+        delete_app(client, app["appId"])
+    return dict(changed=True, app={}, diff={"before": app_result(app), "after": {}})
+
+
+def main():
+    argument_spec = dict(
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        app_id=dict(type="str"),
+        name=dict(type="str"),
+        description=dict(type="str"),
+        platform=dict(type="str", default="WEB_COMPUTE", choices=["WEB", "WEB_COMPUTE", "WEB_DYNAMIC"]),
+        repository=dict(type="str"),
+        access_token=dict(type="str", no_log=True),
+        compute_role_arn=dict(type="str"),
+        iam_service_role_arn=dict(type="str"),
+        environment_variables=dict(type="dict"),
+        build_spec=dict(type="str"),
+        custom_rules=dict(
+            type="list",
+            elements="dict",
+            options=dict(
+                source=dict(type="str", required=True),
+                target=dict(type="str", required=True),
+                status=dict(type="str"),
+                condition=dict(type="str"),
+            ),
+        ),
+        enable_branch_auto_build=dict(type="bool"),
+        enable_auto_branch_creation=dict(type="bool"),
+        auto_branch_creation_patterns=dict(type="list", elements="str"),
+        tags=dict(type="dict", aliases=["resource_tags"]),
+        purge_tags=dict(type="bool", default=True),
+    )
+    module = AnsibleAWSModule(
+        argument_spec=argument_spec,
+        required_one_of=[["app_id", "name"]],
+        supports_check_mode=True,
+    )
+    module.require_botocore_at_least(MINIMUM_BOTOCORE, reason="to manage compute roles")
+    client = module.client("amplify")
+
+    try:
+        if module.params["state"] == "present":
+            result = ensure_present(client, module)
+        else:
+            result = ensure_absent(client, module)
+    except AmplifyError as e:
+        module.fail_json_aws_error(e)
+
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
