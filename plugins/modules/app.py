@@ -29,8 +29,8 @@ options:
     description:
       - The id of the app (for example V(d1a2b3c4d5e6f7)).
       - When set the app is found by id, and O(name) (if given) renames it.
-      - With O(state=present) an app id that does not exist is an error: Amplify chooses ids, so the module
-        cannot create an app with this id.
+      - With O(state=present) an app id that does not exist is an error, as Amplify chooses ids and the module
+        cannot create an app with a given id.
     type: str
   name:
     description:
@@ -117,7 +117,7 @@ options:
     type: list
     elements: str
 notes:
-  - Supports C(check_mode) and C(diff): the diff shows, before and after, the options that change and the tags.
+  - Supports C(check_mode) and C(diff); the diff shows, before and after, the options that change and the tags.
   - Compute roles need botocore 1.36.22 or later.
 extends_documentation_fragment:
   - amazon.aws.common.modules
