@@ -1,0 +1,429 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the amplify_hosting.ssr collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: compute_role
+version_added: 0.1.0
+short_description: Associate an IAM compute role with an AWS Amplify Hosting app or branch
+description:
+  - Sets or clears the IAM role the server-side rendering (SSR) compute of an Amplify Hosting app runs with.
+    Without O(branch) it is the app's default role, used by every branch; with O(branch) it is the branch's
+    override of that default.
+  - Before associating a role the module reads it from IAM and fails clearly when it does not exist or when
+    its trust policy does not let V(amplify.amazonaws.com) assume it.
+  - A role IAM has only just created may not be visible to Amplify yet; Amplify then answers that the role
+    "cannot be assumed". The module retries that answer with exponential backoff and jitter for up to
+    O(wait_timeout) seconds, then fails saying so.
+  - A run that changes nothing reads the app or the branch once and the role once, and makes no write call.
+  - Compute roles are for the SSR platforms (V(WEB_COMPUTE), V(WEB_DYNAMIC)); associating one on a V(WEB) app
+    fails. Use M(amplify_hosting.ssr.app) to create the app.
+author:
+  - amplify_hosting.ssr contributors (@amplify-hosting)
+options:
+  app:
+    description:
+      - The app, by id (for example V(d1a2b3c4d5e6f7)) or by name.
+      - A name must be unique in the account and region; when two apps have it the module fails and lists
+        their ids.
+    type: str
+    required: true
+  branch:
+    description:
+      - The name of a branch of O(app). When set, the association is the branch's override of the app's
+        default role; when not set, it is the app's default role.
+    type: str
+  role:
+    description:
+      - The IAM role, by ARN (V(arn:aws:iam::123456789012:role/[path/]name)) or by role name. A name is
+        looked up in IAM in the account of the credentials.
+      - Required with O(state=present).
+      - With O(state=absent) it is optional; when given, the association is cleared only if it is this role.
+    type: str
+  state:
+    description:
+      - V(present) associates O(role); V(absent) clears the association (the app's default, or the branch's
+        override, after which the branch runs with the app's default role).
+    type: str
+    choices: [present, absent]
+    default: present
+  wait_timeout:
+    description:
+      - How many seconds to keep retrying while Amplify answers that the role cannot be assumed yet (IAM
+        propagation of a new role or a new trust policy). V(0) tries once.
+      - Not used in check mode, which never writes and so never waits.
+    type: int
+    default: 120
+notes:
+  - Supports C(check_mode) and C(diff); the diff shows the association (V(compute_role_arn)) before and after.
+  - Compute roles need botocore 1.36.22 or later.
+  - The credentials need C(iam:GetRole) besides the Amplify permissions, and C(iam:PassRole) on the role for
+    Amplify to accept it.
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Let every branch of the app run its SSR compute with this role (found by name in IAM)
+  amplify_hosting.ssr.compute_role:
+    app: compute-role-demo
+    role: compute-role-demo-dev
+    wait_timeout: 180
+  register: association
+
+- name: Show the role the app's compute runs with
+  ansible.builtin.debug:
+    msg: "{{ association.effective_compute_role_arn }}"
+
+- name: Give the staging branch a role of its own, by ARN
+  amplify_hosting.ssr.compute_role:
+    app: d1a2b3c4d5e6f7
+    branch: staging
+    role: arn:aws:iam::123456789012:role/amplify/compute-role-demo-staging
+
+- name: Remove the branch's override; the branch falls back to the app's default role
+  amplify_hosting.ssr.compute_role:
+    app: d1a2b3c4d5e6f7
+    branch: staging
+    state: absent
+
+- name: Clear the app's default role, but only if it is still the dev role
+  amplify_hosting.ssr.compute_role:
+    app: compute-role-demo
+    role: compute-role-demo-dev
+    state: absent
+"""
+
+RETURN = r"""
+app_id:
+  description: The id of the app.
+  returned: always
+  type: str
+  sample: d1a2b3c4d5e6f7
+role_arn:
+  description:
+    - The ARN of the role O(role) names.
+    - With O(state=absent), only when O(role) is an ARN or names the role that was associated.
+  returned: when known
+  type: str
+  sample: arn:aws:iam::123456789012:role/compute-role-demo-dev
+previous_compute_role_arn:
+  description: What the association (the app's default, or the branch's override) was before the run; V("") for none.
+  returned: always
+  type: str
+  sample: ""
+app_compute_role_arn:
+  description:
+    - The app's default compute role after the run (in check mode, as it would be); V("") for none.
+    - With O(branch), returned only when the app had to be read, that is when the branch has no override
+      (the effective role is the app's default) or when the association was changed.
+  returned: when O(branch) is not set, or when the app was read
+  type: str
+  sample: arn:aws:iam::123456789012:role/compute-role-demo-dev
+branch_compute_role_arn:
+  description: The branch's override after the run (in check mode, as it would be); V("") for none.
+  returned: when O(branch) is set
+  type: str
+  sample: arn:aws:iam::123456789012:role/amplify/compute-role-demo-staging
+effective_compute_role_arn:
+  description:
+    - The role the compute runs with after the run (in check mode, as it would be); V("") for none.
+    - For a branch, its override, else the app's default.
+  returned: always
+  type: str
+  sample: arn:aws:iam::123456789012:role/amplify/compute-role-demo-staging
+"""
+
+import random
+import time
+
+try:
+    from botocore.exceptions import BotoCoreError
+    from botocore.exceptions import ClientError
+except ImportError:
+    pass  # AnsibleAWSModule reports a missing botocore
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import AMPLIFY_PRINCIPAL
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import APP_ID_RE
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import MINIMUM_BOTOCORE
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import ROLE_NAME_RE
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import AmplifyError
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import check_compute_platform
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import effective_compute_role
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import get_app
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import get_branch
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import is_propagation_error
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import list_apps
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import parse_role_arn
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import trust_allows_amplify
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import update_app
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import update_branch
+
+# Backoff between tries while IAM propagates a role: doubling from FIRST_DELAY up to MAX_DELAY seconds,
+# each pause a random fraction (half to all) of that, never past wait_timeout.
+FIRST_DELAY = 1.0
+MAX_DELAY = 15.0
+
+
+class Association:
+    """Where the role is associated (the app's default, or a branch's override) and what is known of it."""
+
+    def __init__(self, app_id, app=None, branch=None, branch_name=None):
+        self.app_id = app_id
+        self.app = app
+        self.branch = branch
+        self.branch_name = branch_name
+
+    @property
+    def current(self):
+        holder = self.branch if self.branch_name else self.app
+        return holder.get("computeRoleArn") or ""
+
+    def describe(self):
+        if self.branch_name:
+            return "branch %s of app %s" % (self.branch_name, self.app_id)
+        return "app %s" % self.app_id
+
+
+# -- reading -------------------------------------------------------------------------------------------
+
+
+def find_app(client, ref):
+    """The app `ref` (an id or a unique name) names; an AmplifyError naming `app` when there is none or many."""
+    app = get_app(client, ref) if APP_ID_RE.match(ref) else None
+    if app is not None:
+        return app
+    matches = [candidate for candidate in list_apps(client) if candidate["name"] == ref]
+    if len(matches) > 1:
+        raise AmplifyError(
+            "app: %r is the name of %d Amplify apps (%s); give the id of the one to use"
+            % (ref, len(matches), ", ".join(sorted(candidate["appId"] for candidate in matches)))
+        )
+    if not matches:
+        raise AmplifyError("app: no Amplify app has the id or name %r in this account and region" % ref)
+    return matches[0]
+
+
+def read_association(client, ref, branch_name):
+    """The app, or the branch: one read when `ref` is an app id (the app itself is read only when needed)."""
+    if not branch_name:
+        app = find_app(client, ref)
+        return Association(app["appId"], app=app)
+    if APP_ID_RE.match(ref):
+        branch = get_branch(client, ref, branch_name)
+        if branch is not None:
+            return Association(ref, branch=branch, branch_name=branch_name)
+    # The branch is missing, or `ref` is a name (or an id that is not one): find the app to tell which.
+    app = find_app(client, ref)
+    branch = get_branch(client, app["appId"], branch_name) if app["appId"] != ref else None
+    if branch is None:
+        raise AmplifyError("branch: app %s (%s) has no branch named %r" % (app["appId"], app["name"], branch_name))
+    return Association(app["appId"], app=app, branch=branch, branch_name=branch_name)
+
+
+def parse_role_option(value):
+    """(ARN or None, role name) of the `role` option, checked without a call."""
+    if ":" in value:
+        parsed = parse_role_arn(value)
+        if parsed is None:
+            raise AmplifyError(
+                "role: %r is not an IAM role ARN (arn:aws:iam::<12-digit account id>:role/[path/]<name>) "
+                "nor a role name" % value
+            )
+        return value, parsed[2]
+    if not ROLE_NAME_RE.match(value):
+        raise AmplifyError(
+            "role: %r is neither an IAM role name (up to 64 letters, digits and +=,.@_-) nor a role ARN" % value
+        )
+    return None, value
+
+
+def read_role(iam, value):
+    """The IAM role `value` (ARN or name) names, once it is known to exist and to trust Amplify."""
+    arn, name = parse_role_option(value)
+    try:
+        role = iam.get_role(RoleName=name, aws_retry=True)["Role"]
+    except is_boto3_error_code("NoSuchEntity"):
+        raise AmplifyError("role: IAM role %r does not exist in this account" % (arn or name)) from None
+    except (ClientError, BotoCoreError) as e:  # pylint: disable=duplicate-except
+        raise AmplifyError("Failed to get IAM role %s" % name, exception=e) from e
+    if arn and role["Arn"] != arn:
+        raise AmplifyError(
+            "role: IAM role %s does not exist; the role named %r in this account is %s (another path or account)"
+            % (arn, name, role["Arn"])
+        )
+    if not trust_allows_amplify(role.get("AssumeRolePolicyDocument")):
+        raise AmplifyError(
+            "role: the trust policy of IAM role %s does not let %s assume it; add a statement allowing "
+            "sts:AssumeRole to the service principal %s" % (role["Arn"], AMPLIFY_PRINCIPAL, AMPLIFY_PRINCIPAL)
+        )
+    return role
+
+
+def app_of(client, association):
+    """The app, read now if only the branch was read so far."""
+    if association.app is None:
+        association.app = get_app(client, association.app_id)
+        if association.app is None:
+            raise AmplifyError("app: no Amplify app has the id %r in this account and region" % association.app_id)
+    return association.app
+
+
+def role_matches(value, arn):
+    """Whether the `role` option (an ARN or a name) names the role `arn`."""
+    if ":" in value:
+        return value == arn
+    parsed = parse_role_arn(arn)
+    return parsed is not None and parsed[2] == value
+
+
+# -- writing -------------------------------------------------------------------------------------------
+
+
+def write_association(client, association, role_arn):
+    if association.branch_name:
+        association.branch = update_branch(
+            client, association.app_id, association.branch_name, computeRoleArn=role_arn
+        )
+    else:
+        association.app = update_app(client, association.app_id, computeRoleArn=role_arn)
+
+
+def associate_when_assumable(client, association, role_arn, wait_timeout):
+    """Associate the role, retrying while Amplify cannot assume it yet, for up to wait_timeout seconds."""
+    started = time.monotonic()
+    deadline = started + wait_timeout
+    tries = 0
+    while True:
+        try:
+            write_association(client, association, role_arn)
+            return
+        except AmplifyError as e:
+            if not is_propagation_error(e.exception):
+                raise
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AmplifyError(
+                    "role: Amplify still cannot assume IAM role %s for %s after %d seconds (%d tries); IAM "
+                    "propagation of a new role or trust policy may need longer: raise wait_timeout (now %d)"
+                    % (role_arn, association.describe(), round(time.monotonic() - started), tries + 1, wait_timeout),
+                    exception=e.exception,
+                ) from None
+            backoff = min(MAX_DELAY, FIRST_DELAY * 2**tries)
+            time.sleep(min(remaining, random.uniform(backoff / 2, backoff)))
+            tries += 1
+
+
+def apply(client, module, association, role_arn, retry=False):
+    """Change the association (in check mode, only what it would be) to `role_arn` ("" clears it)."""
+    if module.check_mode:
+        holder = association.branch if association.branch_name else association.app
+        holder = dict(holder, computeRoleArn=role_arn)
+        if association.branch_name:
+            association.branch = holder
+        else:
+            association.app = holder
+    elif retry:
+        associate_when_assumable(client, association, role_arn, module.params["wait_timeout"])
+    else:
+        write_association(client, association, role_arn)
+
+
+# -- states --------------------------------------------------------------------------------------------
+
+
+def result_of(association, previous, changed, role_arn=None):
+    after = association.current
+    result = dict(
+        changed=changed,
+        app_id=association.app_id,
+        previous_compute_role_arn=previous,
+        effective_compute_role_arn=effective_compute_role(association.app, association.branch),
+        diff={"before": {"compute_role_arn": previous}, "after": {"compute_role_arn": after}},
+    )
+    if role_arn:
+        result["role_arn"] = role_arn
+    if association.app is not None:
+        result["app_compute_role_arn"] = association.app.get("computeRoleArn") or ""
+    if association.branch_name:
+        result["branch_compute_role_arn"] = association.branch.get("computeRoleArn") or ""
+    return result
+
+
+def ensure_present(client, iam, module):
+    params = module.params
+    parse_role_option(params["role"])
+    association = read_association(client, params["app"], params["branch"])
+    if association.app is not None:
+        check_compute_platform(association.app["platform"], "role")
+    role_arn = read_role(iam, params["role"])["Arn"]
+    previous = association.current
+    changed = previous != role_arn
+    if changed:
+        check_compute_platform(app_of(client, association)["platform"], "role")
+        apply(client, module, association, role_arn, retry=True)
+    return result_of(association, previous, changed, role_arn)
+
+
+def ensure_absent(client, module):
+    params = module.params
+    if params["role"] is not None:
+        parse_role_option(params["role"])
+    association = read_association(client, params["app"], params["branch"])
+    previous = association.current
+    changed = bool(previous) and (params["role"] is None or role_matches(params["role"], previous))
+    if changed:
+        apply(client, module, association, "")
+    if association.branch_name and not association.current:
+        # The branch runs with the app's default now: read it to say which.
+        app_of(client, association)
+    role_arn = None
+    if params["role"] is not None:
+        role_arn = params["role"] if ":" in params["role"] else (previous if changed else None)
+    return result_of(association, previous, changed, role_arn)
+
+
+def main():
+    argument_spec = dict(
+        app=dict(type="str", required=True),
+        branch=dict(type="str"),
+        role=dict(type="str"),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        wait_timeout=dict(type="int", default=120),
+    )
+    module = AnsibleAWSModule(
+        argument_spec=argument_spec,
+        required_if=[["state", "present", ["role"]]],
+        supports_check_mode=True,
+    )
+    module.require_botocore_at_least(MINIMUM_BOTOCORE, reason="to manage compute roles")
+    if module.params["wait_timeout"] < 0:
+        module.fail_json(msg="wait_timeout: must be 0 or more seconds, not %d" % module.params["wait_timeout"])
+    for option in ("app", "branch", "role"):
+        if module.params[option] is not None and not module.params[option].strip():
+            module.fail_json(msg="%s: must not be empty" % option)
+    client = module.client("amplify")
+
+    try:
+        if module.params["state"] == "present":
+            iam = module.client("iam", retry_decorator=AWSRetry.jittered_backoff())
+            result = ensure_present(client, iam, module)
+        else:
+            result = ensure_absent(client, module)
+    except AmplifyError as e:
+        module.fail_json_aws_error(e)
+
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
