@@ -45,9 +45,9 @@ options:
     description:
       - The hosting platform. V(WEB_COMPUTE) hosts server-side rendered apps such as Next.js SSR, and is the
         platform compute roles are for. V(WEB) is static hosting. V(WEB_DYNAMIC) is the older SSR platform.
+      - A new app gets V(WEB_COMPUTE) when this is not set; an existing app keeps its platform.
     type: str
     choices: [WEB, WEB_COMPUTE, WEB_DYNAMIC]
-    default: WEB_COMPUTE
   repository:
     description:
       - The Git repository of the app, for example V(https://github.com/example/nextjs-app).
@@ -247,6 +247,9 @@ from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import to_snake
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import update_app
 
+# The platform of a new app when none is given: the one for server-side rendering.
+DEFAULT_PLATFORM = "WEB_COMPUTE"
+
 # Option name -> API member, for what the module compares and updates.
 MANAGED = {
     "name": "name",
@@ -276,7 +279,7 @@ def desired_state(params):
     """What the user asks for, as API members, after checking what can be checked without a call."""
     check_role_arn(params["compute_role_arn"], "compute_role_arn", allow_empty=True)
     check_role_arn(params["iam_service_role_arn"], "iam_service_role_arn", allow_empty=True)
-    if params["compute_role_arn"]:
+    if params["compute_role_arn"] and params["platform"]:
         check_compute_platform(params["platform"], "compute_role_arn")
     desired = api_params(params, MANAGED)
     if "environmentVariables" in desired:
@@ -284,6 +287,14 @@ def desired_state(params):
     if "customRules" in desired:
         desired["customRules"] = [dict((k, v) for k, v in rule.items() if v is not None) for rule in desired["customRules"]]
     return desired
+
+
+def check_platform_after(app, desired, params):
+    """The app's compute role (wanted or kept) must suit its platform (wanted or kept) after the run."""
+    platform = desired.get("platform") or (app or {}).get("platform")
+    role = desired["computeRoleArn"] if "computeRoleArn" in desired else (app or {}).get("computeRoleArn")
+    if role:
+        check_compute_platform(platform, "compute_role_arn" if params["compute_role_arn"] else "platform")
 
 
 def ensure_created(client, module, desired):
@@ -317,7 +328,9 @@ def ensure_updated(client, module, app, desired):
     )
     after["tags"] = tags_after
     extra = ({"tags": app.get("tags") or {}}, {"tags": tags_after}) if tags_changed else ({}, {})
-    diff = managed_diff(app, changes, MANAGED, extra_before=extra[0], extra_after=extra[1])
+    # An app without a compute role has none in the API; "" is how results and diffs say so.
+    before = dict(app, computeRoleArn=app.get("computeRoleArn") or "")
+    diff = managed_diff(before, changes, MANAGED, extra_before=extra[0], extra_after=extra[1])
     return dict(changed=bool(changes) or tags_changed, app=app_result(after), diff=diff)
 
 
@@ -331,7 +344,10 @@ def ensure_present(client, module):
             % params["app_id"]
         )
     if app is None:
+        desired.setdefault("platform", DEFAULT_PLATFORM)
+        check_platform_after(None, desired, params)
         return ensure_created(client, module, desired)
+    check_platform_after(app, desired, params)
     return ensure_updated(client, module, app, desired)
 
 
@@ -350,7 +366,7 @@ def main():
         app_id=dict(type="str"),
         name=dict(type="str"),
         description=dict(type="str"),
-        platform=dict(type="str", default="WEB_COMPUTE", choices=["WEB", "WEB_COMPUTE", "WEB_DYNAMIC"]),
+        platform=dict(type="str", choices=["WEB", "WEB_COMPUTE", "WEB_DYNAMIC"]),
         repository=dict(type="str"),
         access_token=dict(type="str", no_log=True),
         compute_role_arn=dict(type="str"),
