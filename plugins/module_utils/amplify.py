@@ -11,7 +11,9 @@ compute role must pass before Amplify is asked to use it, and the retry policy f
 """
 
 import json
+import random
 import re
+import time
 
 from urllib.parse import unquote
 
@@ -30,11 +32,18 @@ SSR_PLATFORMS = ("WEB_COMPUTE", "WEB_DYNAMIC")
 ROLE_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}):role/((?:[\w+=,.@-]+/)*)([\w+=,.@-]{1,64})$")
 ROLE_NAME_RE = re.compile(r"^[\w+=,.@-]{1,64}$")
 APP_ID_RE = re.compile(r"^d[a-z0-9]{1,19}$")
-COMPUTE_ROLE_NOT_ASSUMABLE = "The compute role provided cannot be assumed by Amplify"
 TERMINAL_JOB_STATUSES = ("SUCCEED", "FAILED", "CANCELLED")
 
-# Amplify answers throttling with LimitExceededException (429) and has two 5xx codes of its own.
-RETRY_CODES = ["LimitExceededException", "InternalFailureException", "DependentServiceFailureException"]
+# Amplify answers throttling with LimitExceededException (429) and has two 5xx codes of its own; AWSRetry
+# already retries Throttling, TooManyRequestsException, RequestLimitExceeded, InternalFailure, InternalError,
+# ServiceUnavailable and Unavailable, but not the ThrottlingException other AWS front ends answer.
+RETRY_CODES = [
+    "LimitExceededException",
+    "ThrottlingException",
+    "InternalFailureException",
+    "DependentServiceFailureException",
+    "ServiceUnavailableException",
+]
 amplify_retry = AWSRetry.jittered_backoff(retries=10, delay=1, max_delay=30, catch_extra_error_codes=RETRY_CODES)
 
 # Keys whose contents are the user's own (environment variable names, tag keys): never re-cased.
@@ -55,12 +64,27 @@ class AmplifyErrorHandler(AWSErrorHandler):
         return is_boto3_error_code("NotFoundException")
 
 
+def _without_secrets(value):
+    if isinstance(value, dict):
+        return dict((k, _without_secrets(v)) for k, v in value.items() if k not in NEVER_RETURNED)
+    if isinstance(value, list):
+        return [_without_secrets(v) for v in value]
+    return value
+
+
 def to_snake(resource):
-    """An Amplify API structure as a module result: snake_case keys, ISO dates, no secrets."""
+    """An Amplify API structure as a module result: snake_case keys, ISO dates, no secrets at any depth."""
     if resource is None:
         return None
-    cleaned = dict((k, v) for k, v in resource.items() if k not in NEVER_RETURNED)
-    return camel_dict_to_snake_dict(normalize_boto3_result(cleaned), ignore_list=USER_KEYED)
+    cleaned = normalize_boto3_result(_without_secrets(resource))
+    result = camel_dict_to_snake_dict(cleaned, ignore_list=USER_KEYED)
+    # camel_dict_to_snake_dict does not pass ignore_list down: convert the nested config on its own so that
+    # its environment variable names stay as they are.
+    if isinstance(cleaned.get("autoBranchCreationConfig"), dict):
+        result["auto_branch_creation_config"] = camel_dict_to_snake_dict(
+            cleaned["autoBranchCreationConfig"], ignore_list=USER_KEYED
+        )
+    return result
 
 
 def paginate(client, operation, result_key, **params):
@@ -167,14 +191,48 @@ def stop_job(client, app_id, branch_name, job_id):
     return client.stop_job(appId=app_id, branchName=branch_name, jobId=job_id)["jobSummary"]
 
 
+class Backoff:
+    """Pauses between tries until a deadline: doubling from `first` up to `cap` seconds, each a random half
+    to all of that (so that many waiting tasks do not call in step), and never running past the deadline.
+
+    Used for polling jobs and for retrying while IAM propagates a role; never a fixed sleep.
+    `sleep` and `clock` default to time.sleep and time.monotonic, looked up when called.
+    """
+
+    def __init__(self, timeout, first, cap, sleep=None, clock=None):
+        self._sleep = sleep
+        self._clock = clock
+        self.first = first
+        self.cap = cap
+        self.started = self.now()
+        self.deadline = self.started + timeout
+        self.pauses = 0
+
+    def now(self):
+        return (self._clock or time.monotonic)()
+
+    def elapsed(self):
+        return self.now() - self.started
+
+    def pause(self):
+        """Sleep before the next try and return True; return False at once when the deadline has passed."""
+        remaining = self.deadline - self.now()
+        if remaining <= 0:
+            return False
+        step = min(self.cap, self.first * 2 ** self.pauses)
+        (self._sleep or time.sleep)(min(remaining, random.uniform(step / 2, step)))
+        self.pauses += 1
+        return True
+
+
 # -- finding apps --------------------------------------------------------------------------------------
 
 
-def find_app(client, app_id=None, name=None):
+def find_app(client, app_id=None, name=None, hint="set app_id to choose one"):
     """The app with this id, or the only app with this name; None when there is none.
 
-    Names are not unique in Amplify: two apps with the name asked for is an error listing their ids,
-    never a guess.
+    Names are not unique in Amplify: two apps with the name asked for is an error listing their ids
+    (and `hint`, how to choose), never a guess.
     """
     if app_id:
         if not APP_ID_RE.match(app_id):
@@ -183,30 +241,76 @@ def find_app(client, app_id=None, name=None):
     matches = [app for app in list_apps(client) if app["name"] == name]
     if len(matches) > 1:
         raise AmplifyError(
-            "name %r matches %d Amplify apps (%s); set app_id to choose one"
-            % (name, len(matches), ", ".join(sorted(app["appId"] for app in matches)))
+            "name %r matches %d Amplify apps (%s); %s"
+            % (name, len(matches), ", ".join(sorted(app["appId"] for app in matches)), hint)
         )
     return matches[0] if matches else None
 
 
-def app_id_of(client, ref, option="app"):
-    """The id of the app `ref` names: an app id is taken as it is (no call), a name is looked up."""
-    if APP_ID_RE.match(ref):
-        return ref
-    return resolve_app(client, ref, option)["appId"]
+def find_app_ref(client, ref, option="app"):
+    """The app `ref` names (an app id, else the unique name of an app), or None. Errors name `option`.
+
+    A name may look like an id ("demo", "docs"): an id-shaped ref that is no app's id is tried as a name.
+    """
+    app = get_app(client, ref) if APP_ID_RE.match(ref) else None
+    if app is None:
+        try:
+            app = find_app(client, name=ref, hint="give the id of the one to use as %s" % option)
+        except AmplifyError as e:
+            if e.exception is not None:
+                raise
+            raise AmplifyError("%s: %s" % (option, e.message)) from None
+    return app
+
+
+def app_not_found(ref, option="app"):
+    return AmplifyError("%s: no Amplify app has the id or name %r in this account and region" % (option, ref))
 
 
 def resolve_app(client, ref, option="app"):
     """The app `ref` (an app id or the unique name of an app) names; an AmplifyError naming `option` if none."""
-    app = get_app(client, ref) if APP_ID_RE.match(ref) else None
+    app = find_app_ref(client, ref, option)
     if app is None:
-        try:
-            app = find_app(client, name=ref)
-        except AmplifyError as e:
-            raise AmplifyError("%s: %s" % (option, e.message)) from None
-    if app is None:
-        raise AmplifyError("%s: no Amplify app has the id or name %r in this account and region" % (option, ref))
+        raise app_not_found(ref, option)
     return app
+
+
+def locate_branch(client, ref, branch_name, option="app"):
+    """(app id, app or None, branch or None) for branch `branch_name` of the app `ref` names.
+
+    (None, None, None) when no app has that id or name. When `ref` is the id of an app that has the branch
+    this is one read (GetBranch); the app is read only when that finds no branch (the app may not exist, or
+    `ref` may be a name that looks like an id) or `ref` is a name.
+    """
+    if APP_ID_RE.match(ref):
+        branch = get_branch(client, ref, branch_name)
+        if branch is not None:
+            return ref, None, branch
+    app = find_app_ref(client, ref, option)
+    if app is None:
+        return None, None, None
+    if app["appId"] == ref:
+        return ref, app, None
+    return app["appId"], app, get_branch(client, app["appId"], branch_name)
+
+
+def default_domain(app_id, app=None):
+    """The app's default domain: as read when the app was read, else what Amplify gives every app."""
+    if app and app.get("defaultDomain"):
+        return app["defaultDomain"]
+    return "%s.amplifyapp.com" % app_id
+
+
+def branch_result(branch, app_id, domain):
+    """A branch as a module result, with its app's id and its URL (https://<display name>.<domain>)."""
+    result = to_snake(branch) or {}
+    if branch is not None:
+        display = branch.get("displayName") or branch["branchName"].replace("/", "-")
+        result["app_id"] = app_id
+        result["url"] = "https://%s.%s" % (display, domain)
+        result.setdefault("compute_role_arn", "")
+        result.setdefault("tags", {})
+    return result
 
 
 # -- checking input before any call -------------------------------------------------------------------
@@ -311,7 +415,11 @@ def _as_list(value):
 
 
 def trust_allows_amplify(document):
-    """True when the trust policy lets amplify.amazonaws.com sts:AssumeRole and no Deny takes it away."""
+    """True when the trust policy lets amplify.amazonaws.com sts:AssumeRole and no Deny takes it away.
+
+    A Deny with a Condition (say, deny unless aws:SourceAccount is ours) depends on the request, which only
+    IAM can judge: it does not count against the role here.
+    """
     if isinstance(document, str):
         try:
             document = json.loads(document)
@@ -330,6 +438,8 @@ def trust_allows_amplify(document):
         if AMPLIFY_PRINCIPAL not in services and principal != "*":
             continue
         if statement.get("Effect") == "Deny":
+            if statement.get("Condition"):
+                continue
             return False
         if statement.get("Effect") == "Allow":
             allowed = True
@@ -347,4 +457,4 @@ def is_propagation_error(error):
     """True for Amplify's answer to a role IAM has not yet made visible to it."""
     response = getattr(error, "response", {}) or {}
     info = response.get("Error", {})
-    return info.get("Code") == "BadRequestException" and COMPUTE_ROLE_NOT_ASSUMABLE in info.get("Message", "")
+    return info.get("Code") == "BadRequestException" and "cannot be assumed" in (info.get("Message") or "").lower()

@@ -314,15 +314,16 @@ def ensure_created(client, module, desired):
 
 def ensure_updated(client, module, app, desired):
     changes = changed_params(desired, app)
+    # The token goes with a new repository, and only into the call: never into results or the diff.
+    secrets = {}
     if "repository" in changes and module.params["access_token"]:
-        changes["accessToken"] = module.params["access_token"]
+        secrets["accessToken"] = module.params["access_token"]
     after = dict(app)
     if changes:
         if module.check_mode:
             after.update(changes)
         else:
-            after = update_app(client, app["appId"], **changes)
-    changes.pop("accessToken", None)
+            after = update_app(client, app["appId"], **dict(changes, **secrets))
     tags_changed, tags_after = ensure_tags(
         client, module, app["appArn"], app.get("tags"), module.params["tags"], module.params["purge_tags"]
     )

@@ -192,21 +192,21 @@ url:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import APP_ID_RE
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import MINIMUM_BOTOCORE
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import AmplifyError
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import api_params
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import app_not_found
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import branch_result
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import changed_params
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import check_compute_platform
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import check_role_arn
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import create_branch
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import default_domain
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import delete_branch
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import ensure_tags
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import find_app
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import get_app
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import get_branch
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import locate_branch
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import managed_diff
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import to_snake
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import update_branch
 
 # Option name -> API member, for what the module compares and updates.
@@ -218,55 +218,6 @@ MANAGED = {
     "environment_variables": "environmentVariables",
     "compute_role_arn": "computeRoleArn",
 }
-
-
-def default_domain(app_id, app=None):
-    """The app's default domain: as read when the app was read, else what Amplify gives every app."""
-    if app and app.get("defaultDomain"):
-        return app["defaultDomain"]
-    return "%s.amplifyapp.com" % app_id
-
-
-def branch_result(branch, app_id, domain):
-    result = to_snake(branch) or {}
-    if branch is not None:
-        display = branch.get("displayName") or branch["branchName"].replace("/", "-")
-        result["app_id"] = app_id
-        result["url"] = "https://%s.%s" % (display, domain)
-        result.setdefault("compute_role_arn", "")
-        result.setdefault("tags", {})
-    return result
-
-
-def find_app_by_ref(client, ref):
-    """The app `ref` names (an id, else a unique name), or None; errors name the `app` option."""
-    app = get_app(client, ref) if APP_ID_RE.match(ref) else None
-    if app is None:
-        try:
-            app = find_app(client, name=ref)
-        except AmplifyError as e:
-            if e.exception is not None:
-                raise
-            raise AmplifyError("app: %s" % e.message) from None
-    return app
-
-
-def locate(client, ref, branch_name):
-    """(app id, app or None, branch or None) for the app `ref` names; (None, None, None) when there is no app.
-
-    An id-shaped `ref` is tried as an id first with GetBranch alone; the app is read only when that finds
-    no branch (the app may not exist, or `ref` may be a name that looks like an id) or `ref` is a name.
-    """
-    if APP_ID_RE.match(ref):
-        branch = get_branch(client, ref, branch_name)
-        if branch is not None:
-            return ref, None, branch
-    app = find_app_by_ref(client, ref)
-    if app is None:
-        return None, None, None
-    if app["appId"] == ref:
-        return ref, app, None
-    return app["appId"], app, get_branch(client, app["appId"], branch_name)
 
 
 def desired_state(params):
@@ -330,9 +281,9 @@ def ensure_updated(client, module, app_id, app, branch, desired):
 def ensure_present(client, module):
     params = module.params
     desired = desired_state(params)
-    app_id, app, branch = locate(client, params["app"], params["branch_name"])
+    app_id, app, branch = locate_branch(client, params["app"], params["branch_name"])
     if app_id is None:
-        raise AmplifyError("app: no Amplify app has the id or name %r in this account and region" % params["app"])
+        raise app_not_found(params["app"])
     if branch is None:
         result = ensure_created(client, module, app_id, app, desired)
     else:
@@ -342,7 +293,7 @@ def ensure_present(client, module):
 
 
 def ensure_absent(client, module):
-    app_id, app, branch = locate(client, module.params["app"], module.params["branch_name"])
+    app_id, app, branch = locate_branch(client, module.params["app"], module.params["branch_name"])
     if branch is None:
         return dict(changed=False, branch={}, diff={"before": {}, "after": {}})
     if not module.check_mode:

@@ -129,43 +129,27 @@ branches:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import APP_ID_RE
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import MINIMUM_BOTOCORE
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import AmplifyError
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import get_branch
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import app_not_found
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import branch_result
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import default_domain
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import list_branches
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import locate_branch
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import resolve_app
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import to_snake
-
-
-def branch_result(branch, app_id, domain):
-    result = to_snake(branch)
-    display = branch.get("displayName") or branch["branchName"].replace("/", "-")
-    result["app_id"] = app_id
-    result["url"] = "https://%s.%s" % (display, domain)
-    result.setdefault("compute_role_arn", "")
-    result.setdefault("tags", {})
-    return result
 
 
 def one_branch(client, ref, branch_name):
-    """[the branch] or []: GetBranch alone when `ref` is an id-shaped ref of an app that has the branch."""
-    if APP_ID_RE.match(ref):
-        branch = get_branch(client, ref, branch_name)
-        if branch is not None:
-            return [branch_result(branch, ref, "%s.amplifyapp.com" % ref)]
-    app = resolve_app(client, ref)
-    domain = app.get("defaultDomain") or "%s.amplifyapp.com" % app["appId"]
-    if app["appId"] != ref:
-        branch = get_branch(client, app["appId"], branch_name)
-        if branch is not None:
-            return [branch_result(branch, app["appId"], domain)]
-    return []
+    """[the branch] or []: GetBranch alone when `ref` is the id of an app that has the branch."""
+    app_id, app, branch = locate_branch(client, ref, branch_name)
+    if app_id is None:
+        raise app_not_found(ref)
+    return [branch_result(branch, app_id, default_domain(app_id, app))] if branch else []
 
 
 def all_branches(client, ref):
     app = resolve_app(client, ref)
-    domain = app.get("defaultDomain") or "%s.amplifyapp.com" % app["appId"]
+    domain = default_domain(app["appId"], app)
     return [branch_result(branch, app["appId"], domain) for branch in list_branches(client, app["appId"])]
 
 

@@ -139,9 +139,6 @@ effective_compute_role_arn:
   sample: arn:aws:iam::123456789012:role/amplify/compute-role-demo-staging
 """
 
-import random
-import time
-
 try:
     from botocore.exceptions import BotoCoreError
     from botocore.exceptions import ClientError
@@ -153,17 +150,18 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import AMPLIFY_PRINCIPAL
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import APP_ID_RE
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import MINIMUM_BOTOCORE
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import ROLE_NAME_RE
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import AmplifyError
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import Backoff
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import app_not_found
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import check_compute_platform
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import effective_compute_role
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import get_app
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import get_branch
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import is_propagation_error
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import list_apps
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import locate_branch
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import parse_role_arn
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import resolve_app
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import trust_allows_amplify
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import update_app
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import update_branch
@@ -197,37 +195,17 @@ class Association:
 # -- reading -------------------------------------------------------------------------------------------
 
 
-def find_app(client, ref):
-    """The app `ref` (an id or a unique name) names; an AmplifyError naming `app` when there is none or many."""
-    app = get_app(client, ref) if APP_ID_RE.match(ref) else None
-    if app is not None:
-        return app
-    matches = [candidate for candidate in list_apps(client) if candidate["name"] == ref]
-    if len(matches) > 1:
-        raise AmplifyError(
-            "app: %r is the name of %d Amplify apps (%s); give the id of the one to use"
-            % (ref, len(matches), ", ".join(sorted(candidate["appId"] for candidate in matches)))
-        )
-    if not matches:
-        raise AmplifyError("app: no Amplify app has the id or name %r in this account and region" % ref)
-    return matches[0]
-
-
 def read_association(client, ref, branch_name):
     """The app, or the branch: one read when `ref` is an app id (the app itself is read only when needed)."""
     if not branch_name:
-        app = find_app(client, ref)
+        app = resolve_app(client, ref)
         return Association(app["appId"], app=app)
-    if APP_ID_RE.match(ref):
-        branch = get_branch(client, ref, branch_name)
-        if branch is not None:
-            return Association(ref, branch=branch, branch_name=branch_name)
-    # The branch is missing, or `ref` is a name (or an id that is not one): find the app to tell which.
-    app = find_app(client, ref)
-    branch = get_branch(client, app["appId"], branch_name) if app["appId"] != ref else None
+    app_id, app, branch = locate_branch(client, ref, branch_name)
+    if app_id is None:
+        raise app_not_found(ref)
     if branch is None:
-        raise AmplifyError("branch: app %s (%s) has no branch named %r" % (app["appId"], app["name"], branch_name))
-    return Association(app["appId"], app=app, branch=branch, branch_name=branch_name)
+        raise AmplifyError("branch: app %s (%s) has no branch named %r" % (app_id, app["name"], branch_name))
+    return Association(app_id, app=app, branch=branch, branch_name=branch_name)
 
 
 def parse_role_option(value):
@@ -300,9 +278,7 @@ def write_association(client, association, role_arn):
 
 def associate_when_assumable(client, association, role_arn, wait_timeout):
     """Associate the role, retrying while Amplify cannot assume it yet, for up to wait_timeout seconds."""
-    started = time.monotonic()
-    deadline = started + wait_timeout
-    tries = 0
+    backoff = Backoff(wait_timeout, FIRST_DELAY, MAX_DELAY)
     while True:
         try:
             write_association(client, association, role_arn)
@@ -310,17 +286,13 @@ def associate_when_assumable(client, association, role_arn, wait_timeout):
         except AmplifyError as e:
             if not is_propagation_error(e.exception):
                 raise
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
+            if not backoff.pause():
                 raise AmplifyError(
                     "role: Amplify still cannot assume IAM role %s for %s after %d seconds (%d tries); IAM "
                     "propagation of a new role or trust policy may need longer: raise wait_timeout (now %d)"
-                    % (role_arn, association.describe(), round(time.monotonic() - started), tries + 1, wait_timeout),
+                    % (role_arn, association.describe(), round(backoff.elapsed()), backoff.pauses + 1, wait_timeout),
                     exception=e.exception,
                 ) from None
-            backoff = min(MAX_DELAY, FIRST_DELAY * 2**tries)
-            time.sleep(min(remaining, random.uniform(backoff / 2, backoff)))
-            tries += 1
 
 
 def apply(client, module, association, role_arn, retry=False):

@@ -17,8 +17,9 @@ description:
     the branch's newest job is for that commit and did not end V(FAILED) or V(CANCELLED). Without
     O(commit_id), no job is started while a job of the branch is still V(PENDING), V(PROVISIONING) or
     V(RUNNING) (that job is returned); otherwise every run starts a new release.
-  - A V(RETRY) starts a new job that retries O(job_id), unless the branch's newest job is a retry that is
-    still V(PENDING), V(PROVISIONING) or V(RUNNING).
+  - A V(RETRY) starts a new job that retries O(job_id), unless the branch's newest job is a retry started
+    after O(job_id) that did not end V(FAILED) or V(CANCELLED) (the job has been retried already; that
+    retry is returned), so a second identical run starts nothing.
   - With O(wait=true) the module polls the job, with exponential backoff and jitter (at most 5 seconds
     between reads), until it ends or O(wait_timeout) passes. A job that ends V(FAILED) or V(CANCELLED)
     fails the task with the job id, its status and the step that failed; running out of time fails the
@@ -184,14 +185,12 @@ job:
       returned: when the module waited for the job
 """
 
-import random
-import time
-
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import MINIMUM_BOTOCORE
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import TERMINAL_JOB_STATUSES
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import AmplifyError
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import Backoff
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import get_branch
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import get_job
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import list_jobs
@@ -237,6 +236,8 @@ def check_options(params):
     """Fail, naming the option, on what can be told wrong without a call."""
     if params["wait_timeout"] < 1:
         raise AmplifyError("wait_timeout: must be at least 1 second, not %d" % params["wait_timeout"])
+    if params["job_id"] is not None and params["state"] == "started" and params["job_type"] == "RELEASE":
+        raise AmplifyError("job_id: only used with job_type=RETRY or state=stopped; a RELEASE starts a new job")
     for option in ("commit_id", "commit_message"):
         if params[option] is None:
             continue
@@ -268,7 +269,13 @@ def reusable_job(params, jobs):
     """The job that already does what is asked (so none is started), or None."""
     newest = jobs[0] if jobs else None
     if params["job_type"] == "RETRY":
-        if newest and newest.get("jobType") == "RETRY" and newest["status"] in ACTIVE_JOB_STATUSES:
+        # A retry started after the job (ids grow) that did not fail: the job has been retried already.
+        if (
+            newest
+            and newest.get("jobType") == "RETRY"
+            and int(newest["jobId"]) > int(params["job_id"])
+            and newest["status"] not in UNSUCCESSFUL_JOB_STATUSES
+        ):
             return newest
         return None
     if params["commit_id"]:
@@ -340,29 +347,24 @@ def failed_step(steps):
     return next((step for step in steps or [] if step.get("status") == "FAILED"), None)
 
 
-def wait_for_job(client, app_id, branch_name, job_id, timeout, sleep=time.sleep, clock=time.monotonic):
+def wait_for_job(client, app_id, branch_name, job_id, timeout, sleep=None, clock=None):
     """Read the job until it ends; returns GetJob's job (summary and steps). JobFailure on timeout.
 
-    The pause between reads doubles from FIRST_POLL_SECONDS up to MAX_POLL_SECONDS, each pause a random
-    part of it (so that many waiting tasks do not read in step), and never runs past the deadline.
+    Reads are spaced by a Backoff from FIRST_POLL_SECONDS up to MAX_POLL_SECONDS, never past the deadline.
     """
-    deadline = clock() + timeout
-    pause = FIRST_POLL_SECONDS
+    backoff = Backoff(timeout, FIRST_POLL_SECONDS, MAX_POLL_SECONDS, sleep=sleep, clock=clock)
     while True:
         job = get_job(client, app_id, branch_name, job_id)
         if job is None:
             raise AmplifyError("job %s of branch %r of app %s disappeared while waiting for it" % (job_id, branch_name, app_id))
         if job["summary"]["status"] in TERMINAL_JOB_STATUSES:
             return job
-        remaining = deadline - clock()
-        if remaining <= 0:
+        if not backoff.pause():
             raise JobFailure(
                 "wait_timeout: job %s of branch %r of app %s is still %s after %d seconds"
                 % (job_id, branch_name, app_id, job["summary"]["status"], timeout),
                 job_result(job["summary"], job.get("steps")),
             )
-        sleep(min(remaining, random.uniform(pause / 2, pause)))
-        pause = min(pause * 2, MAX_POLL_SECONDS)
 
 
 def waited(client, module, app_id, branch_name, result):

@@ -56,6 +56,13 @@ class FakeClient:
 
         return Paginator()
 
+    def get_branch(self, appId, branchName):  # noqa: N803 - boto3 keywords
+        self.calls.append(("get_branch", appId, branchName))
+        for app in self.apps:
+            if app["appId"] == appId and branchName in app.get("_branches", ()):
+                return {"branch": {"branchName": branchName}}
+        raise client_error("NotFoundException", "Branch %s not found." % branchName, "GetBranch")
+
     def tag_resource(self, resourceArn, tags):  # noqa: N803 - boto3 keyword
         self.calls.append(("tag_resource", resourceArn, tags))
 
@@ -312,20 +319,6 @@ def test_get_app_reports_other_errors_as_amplify_errors():
     assert raised.value.exception is denied
 
 
-def test_app_id_of_takes_an_id_without_a_call():
-    client = FakeClient([{"appId": "d1a2b3c4d5e6f7", "name": "demo-app"}])
-    assert amplify.app_id_of(client, "d1a2b3c4d5e6f7") == "d1a2b3c4d5e6f7"
-    assert client.calls == []
-
-
-def test_app_id_of_looks_a_name_up():
-    client = FakeClient([{"appId": "d1a2b3c4d5e6f7", "name": "Demo-App"}])
-    assert amplify.app_id_of(client, "Demo-App") == "d1a2b3c4d5e6f7"
-    assert client.calls == [("list_apps", {})]
-    with pytest.raises(amplify.AmplifyError, match=r"^app: no Amplify app has the id or name 'Missing-App'"):
-        amplify.app_id_of(client, "Missing-App")
-
-
 def test_resolve_app_by_id_reads_the_app_once():
     client = FakeClient([{"appId": "d1a2b3c4d5e6f7", "name": "Demo-App"}])
     assert amplify.resolve_app(client, "d1a2b3c4d5e6f7")["name"] == "Demo-App"
@@ -343,6 +336,65 @@ def test_resolve_app_names_the_option_when_the_name_is_ambiguous_or_unknown():
     client = FakeClient([{"appId": "d1", "name": "Shop"}, {"appId": "d2", "name": "Shop"}])
     with pytest.raises(amplify.AmplifyError) as raised:
         amplify.resolve_app(client, "Shop", option="app")
-    assert raised.value.message == "app: name 'Shop' matches 2 Amplify apps (d1, d2); set app_id to choose one"
+    assert raised.value.message == "app: name 'Shop' matches 2 Amplify apps (d1, d2); give the id of the one to use as app"
     with pytest.raises(amplify.AmplifyError, match=r"^source_app: no Amplify app has the id or name 'dnothere'"):
         amplify.resolve_app(client, "dnothere", option="source_app")
+
+
+def test_locate_branch_by_app_id_is_one_read():
+    client = FakeClient([{"appId": "d1a2b3c4d5e6f7", "name": "shop", "_branches": ["main"]}])
+    app_id, app, branch = amplify.locate_branch(client, "d1a2b3c4d5e6f7", "main")
+    assert (app_id, app, branch) == ("d1a2b3c4d5e6f7", None, {"branchName": "main"})
+    assert client.calls == [("get_branch", "d1a2b3c4d5e6f7", "main")]
+
+
+def test_locate_branch_reads_the_app_when_the_branch_is_missing():
+    client = FakeClient([{"appId": "d1a2b3c4d5e6f7", "name": "shop", "_branches": []}])
+    app_id, app, branch = amplify.locate_branch(client, "d1a2b3c4d5e6f7", "main")
+    assert (app_id, app["name"], branch) == ("d1a2b3c4d5e6f7", "shop", None)
+    assert client.calls == [("get_branch", "d1a2b3c4d5e6f7", "main"), ("get_app", "d1a2b3c4d5e6f7")]
+
+
+def test_locate_branch_takes_an_id_shaped_name_as_a_name_when_no_app_has_that_id():
+    # "demo" looks like an app id but is the name of an app: GetBranch/GetApp miss, the name is listed.
+    client = FakeClient([{"appId": "d1a2b3c4d5e6f7", "name": "demo", "_branches": ["main"]}])
+    app_id, app, branch = amplify.locate_branch(client, "demo", "main")
+    assert (app_id, app["name"], branch) == ("d1a2b3c4d5e6f7", "demo", {"branchName": "main"})
+    assert client.calls == [
+        ("get_branch", "demo", "main"), ("get_app", "demo"), ("list_apps", {}), ("get_branch", "d1a2b3c4d5e6f7", "main")]
+
+
+def test_locate_branch_without_an_app_and_with_an_ambiguous_name():
+    client = FakeClient([{"appId": "d1", "name": "Shop"}, {"appId": "d2", "name": "Shop"}])
+    assert amplify.locate_branch(client, "Nothing", "main") == (None, None, None)
+    with pytest.raises(amplify.AmplifyError, match=r"^app: name 'Shop' matches 2 Amplify apps \(d1, d2\)"):
+        amplify.locate_branch(client, "Shop", "main")
+
+
+def test_to_snake_drops_secrets_at_any_depth_and_keeps_nested_variable_names():
+    result = amplify.to_snake({
+        "appId": "d1",
+        "basicAuthCredentials": "dXNlcjpwYXNz",
+        "autoBranchCreationConfig": {
+            "basicAuthCredentials": "dXNlcjpwYXNz", "enableBasicAuth": True,
+            "environmentVariables": {"API_URL": "https://example.com"},
+        },
+    })
+    assert result == {
+        "app_id": "d1",
+        "auto_branch_creation_config": {"enable_basic_auth": True, "environment_variables": {"API_URL": "https://example.com"}},
+    }
+    assert "dXNlcjpwYXNz" not in json.dumps(result)
+
+
+def test_a_conditional_deny_is_left_to_iam():
+    conditional = {"Effect": "Deny", "Principal": {"Service": "amplify.amazonaws.com"}, "Action": "sts:AssumeRole",
+                   "Condition": {"StringNotEquals": {"aws:SourceAccount": "123456789012"}}}
+    assert amplify.trust_allows_amplify({"Statement": trust()["Statement"] + [conditional]}) is True
+    unconditional = dict(conditional)
+    del unconditional["Condition"]
+    assert amplify.trust_allows_amplify({"Statement": trust()["Statement"] + [unconditional]}) is False
+
+
+def test_is_propagation_error_does_not_depend_on_letter_case():
+    assert amplify.is_propagation_error(client_error("BadRequestException", "The compute role CANNOT BE ASSUMED by Amplify", "UpdateApp"))

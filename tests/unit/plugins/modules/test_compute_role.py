@@ -4,6 +4,7 @@
 import botocore.exceptions
 import pytest
 
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils import amplify
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import AmplifyError
 from ansible_collections.amplify_hosting.ssr.plugins.modules import compute_role
 
@@ -38,8 +39,8 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch):
     fake = Clock()
-    monkeypatch.setattr(compute_role.time, "monotonic", fake.monotonic)
-    monkeypatch.setattr(compute_role.time, "sleep", fake.sleep)
+    monkeypatch.setattr(amplify.time, "monotonic", fake.monotonic)
+    monkeypatch.setattr(amplify.time, "sleep", fake.sleep)
     return fake
 
 

@@ -62,11 +62,15 @@ def test_release_without_commit_reuses_an_active_job_only():
     assert job_module.reusable_job(params(), [summary(3, "PROVISIONING"), summary(2, "SUCCEED")])["jobId"] == "3"
 
 
-def test_retry_reuses_an_active_retry_only():
+def test_retry_reuses_a_later_retry_that_did_not_fail():
     retry = params(job_type="RETRY", job_id="1")
     assert job_module.reusable_job(retry, [summary(2, "RUNNING", job_type="RETRY"), summary(1, "FAILED")])["jobId"] == "2"
-    assert job_module.reusable_job(retry, [summary(2, "SUCCEED", job_type="RETRY"), summary(1, "FAILED")]) is None
+    assert job_module.reusable_job(retry, [summary(2, "SUCCEED", job_type="RETRY"), summary(1, "FAILED")])["jobId"] == "2"
+    # A retry that failed, a release, or a retry older than the job asked about: retry again.
+    assert job_module.reusable_job(retry, [summary(2, "FAILED", job_type="RETRY"), summary(1, "FAILED")]) is None
     assert job_module.reusable_job(retry, [summary(2, "RUNNING"), summary(1, "FAILED")]) is None
+    later = params(job_type="RETRY", job_id="3")
+    assert job_module.reusable_job(later, [summary(3, "FAILED"), summary(2, "SUCCEED", job_type="RETRY")]) is None
 
 
 def test_start_params():
@@ -85,6 +89,7 @@ def test_start_params():
         (dict(wait_timeout=0), "wait_timeout: "),
         (dict(state="stopped", commit_id="abc"), "commit_id: "),
         (dict(job_type="RETRY", job_id="1", commit_message="m"), "commit_message: "),
+        (dict(job_id="1"), "job_id: "),
     ],
 )
 def test_conflicting_options_name_the_option(overrides, option):
