@@ -234,7 +234,7 @@ def check_app_platform(client, app_id, app):
     if app is None:
         app = get_app(client, app_id)
     if app is None:
-        raise AmplifyError("app: no Amplify app has the id %r in this account and region" % app_id)
+        raise app_not_found(app_id)
     check_compute_platform(app.get("platform"), "compute_role_arn")
     return app
 

@@ -252,7 +252,7 @@ def app_of(client, association):
     if association.app is None:
         association.app = get_app(client, association.app_id)
         if association.app is None:
-            raise AmplifyError("app: no Amplify app has the id %r in this account and region" % association.app_id)
+            raise app_not_found(association.app_id)
     return association.app
 
 
