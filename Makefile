@@ -18,6 +18,8 @@ STATE := .tmp/local-aws/$(LOCAL_AWS_PORT)
 TEST_ROOT ?= .tmp/ansible-test
 # Integration targets to run (all when empty), e.g. make integration TARGETS="app branch"
 TARGETS ?=
+# Molecule scenarios to run (all in extensions/molecule when empty), e.g. make molecule SCENARIOS=verify
+SCENARIOS ?=
 TEST_TREE := $(TEST_ROOT)/ansible_collections/amplify_hosting/ssr
 SITE := $(VENV)/lib/python3.11/site-packages
 
@@ -91,7 +93,7 @@ integration: test-tree
 
 molecule: venv collection-link
 	$(MAKE) --no-print-directory local-aws
-	for scenario in $$(ls extensions/molecule); do \
+	for scenario in $(or $(SCENARIOS),$$(ls extensions/molecule)); do \
 	  molecule test -s $$scenario || exit 1; \
 	done
 
