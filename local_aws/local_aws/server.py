@@ -209,6 +209,33 @@ def _use_lazy_account_lookup() -> None:
 _use_lazy_account_lookup()
 
 
+def _keep_role_fields_an_update_leaves_out() -> None:
+    """IAM UpdateRole changes only the members it is given; moto resets the others.
+
+    moto sets Description to None and MaxSessionDuration to 3600 whenever a request leaves one out, so a
+    client that updates them in separate calls (amazon.aws.iam_role does) would undo its own changes.
+    """
+    from moto.core.responses import EmptyResult
+    from moto.iam.responses import IamResponse
+
+    def update_role(self):
+        role_name = self._get_param("RoleName")
+        role = self.backend.get_role(role_name)
+        description = self._get_param("Description")
+        duration = self._get_param("MaxSessionDuration")
+        self.backend.update_role(
+            role_name,
+            role.description if description is None else description,
+            role.max_session_duration if duration is None else duration,
+        )
+        return EmptyResult()
+
+    IamResponse.update_role = update_role
+
+
+_keep_role_fields_an_update_leaves_out()
+
+
 def _read_body(environ) -> bytes:
     try:
         length = int(environ.get("CONTENT_LENGTH") or 0)
