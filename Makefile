@@ -113,9 +113,14 @@ test: venv
 	$(MAKE) --no-print-directory local-aws-stop
 	@echo "make test: all suites passed"
 
+# The whole flow for dev, staging and prod against the local endpoint: site.yml, then verify.yml (which ends
+# with a summary per environment), then the API calls the endpoint saw. A second `make demo` writes nothing.
 demo: venv collection-link
 	$(MAKE) --no-print-directory local-aws
-	ansible-playbook -i inventories/local playbooks/demo.yml
+	$(BIN)/local-aws calls --port $(LOCAL_AWS_PORT) --clear
+	ansible-playbook -i inventories/local playbooks/site.yml
+	ansible-playbook -i inventories/local playbooks/verify.yml
+	$(BIN)/local-aws calls --port $(LOCAL_AWS_PORT)
 
 clean: local-aws-stop
 	rm -rf .tmp tests/output
