@@ -35,12 +35,13 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: help venv local-aws local-aws-stop demo test sanity units integration molecule lint endpoint-tests \
-        test-tree collection-link clean
+        example-test test-tree collection-link clean
 
 help:
 	@echo "make demo            run the whole flow against the local AWS endpoint"
 	@echo "make test            every test: sanity, units, integration, molecule, lint, endpoint"
 	@echo "make local-aws       start the local AWS endpoint on $(ENDPOINT) (make local-aws-stop stops it)"
+	@echo "make example-test    build the example Next.js app (npm ci, npm run build) and test it end to end"
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-test.txt local_aws/pyproject.toml
@@ -103,8 +104,17 @@ lint: venv collection-link
 endpoint-tests: venv
 	cd local_aws && ../$(BIN)/pytest -q
 
+# The example Next.js app (examples/nextjs-compute-role-demo): install from package-lock.json, production
+# build, then its built server end to end against the local endpoint (bucket, PNG, next start, /api/image).
+example-test: venv
+	$(MAKE) --no-print-directory local-aws
+	cd examples/nextjs-compute-role-demo && npm ci --no-audit --no-fund --loglevel=error \
+	  && NEXT_TELEMETRY_DISABLED=1 npm run build
+	$(BIN)/pytest -q -p no:cacheprovider examples/nextjs-compute-role-demo/tests
+
 test: venv
 	$(MAKE) --no-print-directory endpoint-tests
+	$(MAKE) --no-print-directory example-test
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory sanity
 	$(MAKE) --no-print-directory units

@@ -4,6 +4,8 @@
   local-aws start  [--port P] [--state-dir D]      run in the background; waits until it answers
   local-aws stop   [--state-dir D]                 stop the background one
   local-aws status [--port P]                      exit 0 when it answers
+  local-aws calls  [--port P] [--clear]            the API calls in the request log, by service: reads,
+                                                   writes and their operations; --clear empties the log
 """
 
 from __future__ import annotations
@@ -108,9 +110,38 @@ def stop(state_dir: str) -> int:
     return 0
 
 
+def summarize(requests: list[dict]) -> list[str]:
+    """One line per service: how many reads and writes, and the write operations by count."""
+    lines = []
+    for service in sorted({request["service"] for request in requests}):
+        calls = [request for request in requests if request["service"] == service]
+        reads = sum(1 for request in calls if request["kind"] == "read")
+        writes: dict[str, int] = {}
+        for request in calls:
+            if request["kind"] != "read":
+                writes[request["operation"]] = writes.get(request["operation"], 0) + 1
+        detail = ", ".join(f"{operation} x{count}" for operation, count in sorted(writes.items()))
+        lines.append(f"{service:<8} {reads:>4} reads {sum(writes.values()):>4} writes{'  (' + detail + ')' if detail else ''}")
+    return lines or ["no API calls"]
+
+
+def calls(port: int, clear: bool) -> int:
+    url = f"http://{HOST}:{port}/_local/requests"
+    if clear:
+        urllib.request.urlopen(urllib.request.Request(url, method="DELETE"), timeout=10).close()  # noqa: S310
+        return 0
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - our own loopback endpoint
+        requests = json.load(response)["requests"]
+    print(f"API calls seen by the local endpoint on {HOST}:{port}:")
+    for line in summarize(requests):
+        print("  " + line)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="local-aws", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=("serve", "start", "stop", "status"))
+    parser.add_argument("command", choices=("serve", "start", "stop", "status", "calls"))
+    parser.add_argument("--clear", action="store_true", help="calls: empty the request log instead of showing it")
     parser.add_argument("--host", default=HOST)
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     parser.add_argument("--state-dir", default=os.environ.get("LOCAL_AWS_STATE_DIR", ".tmp/local-aws"))
@@ -122,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
         return start(args.port, args.state_dir)
     if args.command == "stop":
         return stop(args.state_dir)
+    if args.command == "calls":
+        return calls(args.port, args.clear)
     return 0 if answers(args.port) else 1
 
 

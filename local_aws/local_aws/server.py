@@ -236,6 +236,50 @@ def _keep_role_fields_an_update_leaves_out() -> None:
 _keep_role_fields_an_update_leaves_out()
 
 
+def _conditions_on_absent_keys_met(conditions: dict, context: dict | None) -> bool:
+    """Whether a statement's conditions can hold when their keys are absent from the request context.
+
+    IAM: a condition on a key the request does not carry is not met, unless its operator ends in IfExists,
+    or it is Null with true ("the key is absent"). Keys the context has are left to moto.
+    """
+    context = context or {}
+    for operator, entries in conditions.items():
+        for key, expected in entries.items():
+            if key in context or operator.endswith("IfExists"):
+                continue
+            values = expected if isinstance(expected, list) else [expected]
+            if operator == "Null" and all(str(value).lower() == "true" for value in values):
+                continue
+            return False
+    return True
+
+
+def _skip_statements_whose_condition_is_not_met() -> None:
+    """A policy statement whose Condition is not met does not apply, whether it allows or denies.
+
+    moto evaluates only StringEquals and takes every other operator as met, and it gives bucket policies
+    no request context: so a conditional Deny in a bucket policy (the usual "deny without TLS": Deny s3:*
+    when Bool aws:SecureTransport is false) refused every request, signed or not. Here a condition on a key
+    the request context lacks is not met, as in IAM, and such a statement does not apply. aws:SecureTransport
+    is never in the context: this endpoint speaks plain HTTP on loopback and does not enforce TLS-only
+    policies (real S3 does; the endpoint is a test double, not a security boundary).
+    """
+    from moto.iam.access_control import IAMPolicyStatement, PermissionResult
+
+    evaluate = IAMPolicyStatement.is_action_permitted
+
+    def is_action_permitted(self, action, resource="*", principal=None, incoming_condition_values=None):
+        conditions = self._statement.get("Condition")
+        if conditions and not _conditions_on_absent_keys_met(conditions, incoming_condition_values):
+            return PermissionResult.NEUTRAL
+        return evaluate(self, action, resource, principal, incoming_condition_values)
+
+    IAMPolicyStatement.is_action_permitted = is_action_permitted
+
+
+_skip_statements_whose_condition_is_not_met()
+
+
 def _read_body(environ) -> bytes:
     try:
         length = int(environ.get("CONTENT_LENGTH") or 0)

@@ -66,3 +66,20 @@ def test_reset_empties_amplify_moto_the_log_and_the_settings(control, amplify, i
     assert control.config()["apps_per_region"] == 25
     assert [e["operation"] for e in control.requests()["requests"]] == ["ListApps", "GetRole", "ListBuckets"]
     assert control.state() == {"amplify": [{"account": "123456789012", "region": "us-east-1", "apps": []}]}
+
+
+def test_calls_summarizes_reads_and_writes_by_service():
+    from local_aws.cli import summarize
+
+    log = [
+        {"service": "s3", "operation": "ListBuckets", "kind": "read"},
+        {"service": "amplify", "operation": "CreateApp", "kind": "write"},
+        {"service": "amplify", "operation": "GetApp", "kind": "read"},
+        {"service": "amplify", "operation": "CreateBranch", "kind": "write"},
+        {"service": "amplify", "operation": "CreateBranch", "kind": "write"},
+    ]
+    assert summarize(log) == [
+        "amplify     1 reads    3 writes  (CreateApp x1, CreateBranch x2)",
+        "s3          1 reads    0 writes",
+    ]
+    assert summarize([]) == ["no API calls"]

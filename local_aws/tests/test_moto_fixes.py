@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
+import pytest
+from botocore.exceptions import ClientError
 from helpers import trust_policy
 
 
@@ -14,3 +18,40 @@ def test_update_role_keeps_the_members_a_request_leaves_out(iam):
     iam.update_role(RoleName="kept-fields", MaxSessionDuration=10800)
     role = iam.get_role(RoleName="kept-fields")["Role"]
     assert (role["Description"], role["MaxSessionDuration"]) == ("second", 10800)
+
+
+def _bucket_with_policy(s3, name, statements):
+    s3.create_bucket(Bucket=name)
+    s3.put_bucket_policy(Bucket=name, Policy=json.dumps({"Version": "2012-10-17", "Statement": statements}))
+
+
+def _deny(name, condition=None, action="s3:*"):
+    statement = {"Effect": "Deny", "Principal": "*", "Action": action,
+                 "Resource": ["arn:aws:s3:::%s" % name, "arn:aws:s3:::%s/*" % name]}
+    if condition:
+        statement["Condition"] = condition
+    return statement
+
+
+def test_a_deny_whose_condition_is_not_met_does_not_apply(s3):
+    # The private_bucket role's policy: deny when aws:SecureTransport is false. The key is not in moto's
+    # request context, so the condition is not met and the statement does not apply (moto denied everything).
+    _bucket_with_policy(s3, "tls-only-policy", [_deny("tls-only-policy", {"Bool": {"aws:SecureTransport": "false"}})])
+    s3.put_object(Bucket="tls-only-policy", Key="k", Body=b"data")
+    assert s3.get_object(Bucket="tls-only-policy", Key="k")["Body"].read() == b"data"
+
+
+def test_a_deny_whose_condition_is_met_still_denies(s3):
+    # Null: true matches an absent key, so this Deny applies.
+    _bucket_with_policy(s3, "deny-met-condition", [_deny("deny-met-condition", {"Null": {"aws:SecureTransport": "true"}},
+                                                         action="s3:PutObject")])
+    with pytest.raises(ClientError) as error:
+        s3.put_object(Bucket="deny-met-condition", Key="k", Body=b"data")
+    assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+
+
+def test_an_unconditional_deny_still_denies(s3):
+    _bucket_with_policy(s3, "deny-always", [_deny("deny-always", action="s3:PutObject")])
+    with pytest.raises(ClientError) as error:
+        s3.put_object(Bucket="deny-always", Key="k", Body=b"data")
+    assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
