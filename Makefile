@@ -35,12 +35,13 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: help venv local-aws local-aws-stop demo test sanity units integration molecule lint endpoint-tests \
-        example-test test-tree collection-link clean
+        example-test playbook-tests test-tree collection-link clean
 
 help:
 	@echo "make demo            run the whole flow against the local AWS endpoint"
 	@echo "make test            every test: sanity, units, integration, molecule, lint, endpoint"
 	@echo "make local-aws       start the local AWS endpoint on $(ENDPOINT) (make local-aws-stop stops it)"
+	@echo "make playbook-tests  site/verify/teardown playbooks against the local endpoint (tests/playbooks)"
 	@echo "make example-test    build the example Next.js app (npm ci, npm run build) and test it end to end"
 
 venv: $(VENV)/.installed
@@ -112,6 +113,12 @@ example-test: venv
 	  && NEXT_TELEMETRY_DISABLED=1 npm run build
 	$(BIN)/pytest -q -p no:cacheprovider examples/nextjs-compute-role-demo/tests
 
+# The playbooks (site, verify, teardown, the inclusion example) run for real against the local endpoint; each
+# test resets the endpoint, so it must be this run's alone (its own LOCAL_AWS_PORT).
+playbook-tests: venv collection-link
+	$(MAKE) --no-print-directory local-aws
+	$(BIN)/pytest -q -p no:cacheprovider tests/playbooks $(PYTEST_ARGS)
+
 test: venv
 	$(MAKE) --no-print-directory endpoint-tests
 	$(MAKE) --no-print-directory example-test
@@ -120,6 +127,7 @@ test: venv
 	$(MAKE) --no-print-directory units
 	$(MAKE) --no-print-directory integration
 	$(MAKE) --no-print-directory molecule
+	$(MAKE) --no-print-directory playbook-tests
 	$(MAKE) --no-print-directory local-aws-stop
 	@echo "make test: all suites passed"
 

@@ -1,0 +1,221 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""site.yml, verify.yml, teardown.yml and the inclusion example, run for real against the local endpoint.
+
+Each test starts from an empty account and reads the result back from the endpoint: its state, and its
+request log for "no write call" claims.
+"""
+
+import json
+
+from conftest import APP_NAME, ENVIRONMENTS, OWNERSHIP
+
+SITE = "playbooks/site.yml"
+VERIFY = "playbooks/verify.yml"
+TEARDOWN = "playbooks/teardown.yml"
+CONFIRM = "ssr_teardown_confirm=%s" % APP_NAME
+
+
+def role_arn(environment):
+    return "arn:aws:iam::123456789012:role/%s-%s-compute" % (APP_NAME, environment)
+
+
+def assert_converged(endpoint, environments=ENVIRONMENTS):
+    """What site.yml must have made for these environments (and nothing for the others)."""
+    apps = endpoint.apps()
+    assert len(apps) == 1, apps
+    app = apps[0]
+    assert app["platform"] == "WEB_COMPUTE" and app["tags"]["managed-by"] == "amplify_hosting.ssr"
+    branches = endpoint.branches(app["appId"])
+    assert sorted(branches) == sorted(ENVIRONMENTS[env] for env in environments)
+    for environment in environments:
+        role, bucket = "%s-%s-compute" % (APP_NAME, environment), "%s-%s-private" % (APP_NAME, environment)
+        assert endpoint.role_tags(role) == dict(OWNERSHIP, environment=environment)
+        assert endpoint.bucket_tags(bucket) == dict(OWNERSHIP, environment=environment)
+        assert endpoint.object_keys(bucket) == ["amplify-logo.png"]
+        block = endpoint.s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+        assert all(block.values()) and len(block) == 4, block
+        branch = branches[ENVIRONMENTS[environment]]
+        assert branch["computeRoleArn"] == role_arn(environment)
+        assert branch["tags"] == dict(OWNERSHIP, environment=environment)
+        assert branch["environmentVariables"] == {"BUCKET_NAME": bucket, "OBJECT_KEY": "amplify-logo.png"}
+    others = sorted(set(ENVIRONMENTS) - set(environments))
+    for environment in others:
+        assert "%s-%s-compute" % (APP_NAME, environment) not in endpoint.role_names()
+        assert "%s-%s-private" % (APP_NAME, environment) not in endpoint.bucket_names()
+    return app
+
+
+def test_site_converges_all_environments_and_a_second_run_writes_nothing(empty_account, playbook):
+    endpoint = empty_account
+    first = playbook(SITE)
+    assert first.returncode == 0, first
+    assert sorted(first.recap) == sorted(ENVIRONMENTS) and all(first.changed(host) > 0 for host in ENVIRONMENTS), first
+    app = assert_converged(endpoint)
+    # App settings > IAM roles: the app's default is dev's role (ssr_app_default_role_environment).
+    assert app["computeRoleArn"] == role_arn("dev")
+    # A release per branch, at the inventory's commit, succeeded.
+    for branch in ENVIRONMENTS.values():
+        jobs = endpoint.amplify.list_jobs(appId=app["appId"], branchName=branch)["jobSummaries"]
+        assert [(job["commitId"], job["status"]) for job in jobs] == [("local-demo-commit", "SUCCEED")]
+
+    mark = endpoint.mark()
+    second = playbook(SITE)
+    assert second.returncode == 0, second
+    assert {host: second.changed(host) for host in ENVIRONMENTS} == {"dev": 0, "staging": 0, "prod": 0}, second
+    assert endpoint.writes_since(mark) == []
+    assert len(endpoint.requests_since(mark)) > 0  # it did read: the log is not just empty
+    assert_converged(endpoint)
+
+
+def test_verify_passes_on_a_converged_account_and_names_what_is_wrong(empty_account, playbook):
+    endpoint = empty_account
+    assert playbook(SITE).returncode == 0
+    mark = endpoint.mark()
+    verified = playbook(VERIFY)
+    assert verified.returncode == 0, verified
+    assert endpoint.writes_since(mark) == []
+    app_id = endpoint.apps()[0]["appId"]
+    for environment, branch in ENVIRONMENTS.items():
+        # The per-environment summary make demo shows.
+        assert "environment:   %s" % environment in verified.output
+        assert "runs with:     %s" % role_arn(environment) in verified.output
+        assert "URL:           https://%s.%s.amplifyapp.com" % (branch, app_id) in verified.output
+    assert verified.output.count("checks:        4 passed, 0 failed, 1 skipped") == 3, verified
+
+    # Lockdown broken on staging's bucket, and prod's branch made to run with dev's role.
+    endpoint.s3.put_public_access_block(Bucket="%s-staging-private" % APP_NAME, PublicAccessBlockConfiguration={
+        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": False, "RestrictPublicBuckets": True})
+    endpoint.amplify.update_branch(appId=app_id, branchName="main", computeRoleArn=role_arn("dev"))
+    broken = playbook(VERIFY)
+    assert broken.returncode != 0, broken
+    assert broken.recap["dev"]["failed"] == 0 and broken.recap["staging"]["failed"] == 1 and broken.recap["prod"]["failed"] == 1
+    assert "bucket %s-staging-private: Block Public Access flag(s) off: BlockPublicPolicy" % APP_NAME in broken.output
+    assert "runs with %s (its own override), expected %s" % (role_arn("dev"), role_arn("prod")) in broken.output
+
+
+def test_check_mode_on_an_empty_account_reports_changes_and_writes_nothing(empty_account, playbook):
+    endpoint = empty_account
+    mark = endpoint.mark()
+    checked = playbook(SITE, "--check", "--diff")
+    assert checked.returncode == 0, checked
+    assert all(checked.changed(host) > 0 for host in ENVIRONMENTS), checked
+    assert "Check mode: the app %s would be created first" % APP_NAME in checked.output
+    assert endpoint.writes_since(mark) == []
+    assert endpoint.role_names() == [] and endpoint.bucket_names() == [] and endpoint.apps() == []
+
+
+def test_limit_converges_one_environment_and_leaves_the_others_untouched(empty_account, playbook):
+    endpoint = empty_account
+    staging_only = playbook(SITE, "--limit", "staging")
+    assert staging_only.returncode == 0, staging_only
+    assert sorted(staging_only.recap) == ["staging"]
+    app = assert_converged(endpoint, environments=["staging"])
+    # The app's default compute role belongs to dev, which was not in the play: left unset.
+    assert not app.get("computeRoleArn")
+
+    assert playbook(SITE).returncode == 0
+    app = assert_converged(endpoint)
+    before = {env: endpoint.snapshot(env, ENVIRONMENTS[env], app["appId"]) for env in ("dev", "prod")}
+    app_before = endpoint.amplify.get_app(appId=app["appId"])["app"]
+
+    # A change given to every host (-e), applied with --limit staging: only staging's branch takes it.
+    changed = playbook(SITE, "--limit", "staging", "-e", json.dumps({"ssr_environment_variables": {"FEATURE": "on"}}))
+    assert changed.returncode == 0, changed
+    assert sorted(changed.recap) == ["staging"] and changed.changed("staging") > 0
+    staging = endpoint.amplify.get_branch(appId=app["appId"], branchName="staging")["branch"]
+    assert staging["environmentVariables"]["FEATURE"] == "on"
+    assert {env: endpoint.snapshot(env, ENVIRONMENTS[env], app["appId"]) for env in ("dev", "prod")} == before
+    assert endpoint.amplify.get_app(appId=app["appId"])["app"] == app_before
+
+
+def test_teardown_refuses_without_confirmation_and_deletes_nothing(empty_account, playbook):
+    endpoint = empty_account
+    assert playbook(SITE, "--limit", "dev").returncode == 0
+    mark = endpoint.mark()
+    for args in ([], ["-e", "ssr_teardown_confirm=yes"]):
+        refused = playbook(TEARDOWN, *args)
+        assert refused.returncode != 0, refused
+        assert "To confirm, run it again with -e ssr_teardown_confirm=%s. Nothing was deleted." % APP_NAME in refused.output
+    assert endpoint.requests_since(mark) == []
+    assert_converged(endpoint, environments=["dev"])
+
+
+def test_teardown_deletes_what_is_tagged_twice_over_and_keeps_untagged_look_alikes(empty_account, playbook):
+    endpoint = empty_account
+    assert playbook(SITE, "--limit", "dev,staging").returncode == 0
+    assert_converged(endpoint, environments=["dev", "staging"])
+    # prod was never provisioned; someone else's untagged bucket and role carry prod's names.
+    look_alike_bucket, look_alike_role = "%s-prod-private" % APP_NAME, "%s-prod-compute" % APP_NAME
+    endpoint.s3.create_bucket(Bucket=look_alike_bucket)
+    endpoint.s3.put_object(Bucket=look_alike_bucket, Key="not-ours.txt", Body=b"keep me")
+    endpoint.iam.create_role(RoleName=look_alike_role, AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": "amplify.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))
+
+    first = playbook(TEARDOWN, "-e", CONFIRM)
+    assert first.returncode == 0, first
+    assert first.changed("dev") > 0 and first.changed("staging") > 0 and first.changed("prod") == 0, first
+    assert "teardown SKIPPED bucket %s" % look_alike_bucket in first.output
+    assert "teardown SKIPPED IAM role %s" % look_alike_role in first.output
+
+    mark = endpoint.mark()
+    second = playbook(TEARDOWN, "-e", CONFIRM)
+    assert second.returncode == 0, second
+    assert {host: second.changed(host) for host in ENVIRONMENTS} == {"dev": 0, "staging": 0, "prod": 0}, second
+    assert endpoint.writes_since(mark) == []
+
+    # Nothing tagged is left; the look-alikes are intact.
+    assert endpoint.apps() == []
+    assert endpoint.bucket_names() == [look_alike_bucket]
+    assert endpoint.bucket_tags(look_alike_bucket) == {}
+    assert endpoint.object_keys(look_alike_bucket) == ["not-ours.txt"]
+    assert endpoint.role_names() == [look_alike_role]
+    assert endpoint.role_tags(look_alike_role) == {}
+
+
+def test_teardown_of_one_environment_keeps_the_shared_app_for_the_others(empty_account, playbook):
+    endpoint = empty_account
+    assert playbook(SITE).returncode == 0
+    app_id = endpoint.apps()[0]["appId"]
+    checked = playbook(TEARDOWN, "-e", CONFIRM, "--limit", "prod", "--check")
+    assert checked.returncode == 0 and checked.changed("prod") > 0, checked
+    assert_converged(endpoint)
+
+    gone = playbook(TEARDOWN, "-e", CONFIRM, "--limit", "prod")
+    assert gone.returncode == 0, gone
+    assert "teardown kept app %s" % app_id in gone.output
+    assert_converged(endpoint, environments=["dev", "staging"])
+    # dev's role, the app's default, is still the app's default.
+    assert endpoint.amplify.get_app(appId=app_id)["app"]["computeRoleArn"] == role_arn("dev")
+
+
+def test_the_inclusion_example_imports_site_and_reuses_a_role(empty_account, playbook):
+    endpoint = empty_account
+    included = playbook("playbooks/examples/existing_ops.yml")
+    assert included.returncode == 0, included
+    assert_converged(endpoint)
+    for environment in ENVIRONMENTS:
+        assert "%s: 4 checks passed; objects amplify-logo.png" % environment in included.output
+
+
+def test_the_example_inventory_parses_and_keeps_no_secret_in_plain_text(playbook):
+    import subprocess
+
+    from conftest import ROOT
+
+    listed = subprocess.run(["ansible-inventory", "-i", "inventories/example", "--list"], cwd=str(ROOT),
+                            capture_output=True, text=True, check=False)
+    assert listed.returncode == 0, listed.stderr
+    inventory = json.loads(listed.stdout)
+    assert sorted(inventory["environments"]["hosts"]) == ["dev", "prod", "staging"]
+    hostvars = inventory["_meta"]["hostvars"]
+    assert [hostvars[host]["ssr_branch"] for host in ("dev", "staging", "prod")] == ["dev", "staging", "main"]
+    assert len({hostvars[host]["ssr_bucket"] for host in hostvars}) == 3
+    assert all("aws_endpoint_url" not in hostvars[host] for host in hostvars)  # real AWS endpoints
+    token = hostvars["prod"]["ssr_access_token"]
+    assert token.startswith("{{") and "vault_amplify_github_token" in token and "lookup('ansible.builtin.env'" in token
+    for path in ("playbooks/site.yml", "playbooks/verify.yml", "playbooks/teardown.yml"):
+        checked = playbook(path, "--syntax-check", inventory="inventories/example")
+        assert checked.returncode == 0, checked
