@@ -21,8 +21,9 @@ def role_arn(environment):
     return "arn:aws:iam::123456789012:role/%s-%s-compute" % (APP_NAME, environment)
 
 
-def assert_converged(endpoint, environments=ENVIRONMENTS):
-    """What site.yml must have made for these environments (and nothing for the others)."""
+def assert_converged(endpoint, environments=None):
+    """What site.yml must have made for these environments (all when None), and nothing for the others."""
+    environments = list(ENVIRONMENTS) if environments is None else environments
     apps = endpoint.apps()
     assert len(apps) == 1, apps
     app = apps[0]
