@@ -280,6 +280,28 @@ def _skip_statements_whose_condition_is_not_met() -> None:
 _skip_statements_whose_condition_is_not_met()
 
 
+def _forget_a_deleted_buckets_tags() -> None:
+    """A deleted bucket's tags go with it.
+
+    moto keeps tags by ARN and leaves them behind on DeleteBucket, so a bucket created again under the same
+    name started with the old bucket's tags: a tag check could then pass although nothing tagged the new one.
+    """
+    from moto.s3.models import S3Backend
+
+    delete_bucket = S3Backend.delete_bucket
+
+    def delete_bucket_and_its_tags(self, bucket_name):
+        deleted = delete_bucket(self, bucket_name)
+        if deleted is not None:
+            self.tagger.delete_all_tags_for_resource(deleted.arn)
+        return deleted
+
+    S3Backend.delete_bucket = delete_bucket_and_its_tags
+
+
+_forget_a_deleted_buckets_tags()
+
+
 def _read_body(environ) -> bytes:
     try:
         length = int(environ.get("CONTENT_LENGTH") or 0)

@@ -55,3 +55,13 @@ def test_an_unconditional_deny_still_denies(s3):
     with pytest.raises(ClientError) as error:
         s3.put_object(Bucket="deny-always", Key="k", Body=b"data")
     assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+
+
+def test_a_bucket_created_again_does_not_inherit_the_deleted_buckets_tags(s3):
+    s3.create_bucket(Bucket="tags-reborn")
+    s3.put_bucket_tagging(Bucket="tags-reborn", Tagging={"TagSet": [{"Key": "managed-by", "Value": "amplify_hosting.ssr"}]})
+    s3.delete_bucket(Bucket="tags-reborn")
+    s3.create_bucket(Bucket="tags-reborn")
+    with pytest.raises(ClientError) as error:
+        s3.get_bucket_tagging(Bucket="tags-reborn")
+    assert error.value.response["Error"]["Code"] == "NoSuchTagSet"

@@ -220,3 +220,18 @@ def test_the_example_inventory_parses_and_keeps_no_secret_in_plain_text(playbook
     for path in ("playbooks/site.yml", "playbooks/verify.yml", "playbooks/teardown.yml"):
         checked = playbook(path, "--syntax-check", inventory="inventories/example")
         assert checked.returncode == 0, checked
+
+
+def test_teardown_clears_the_app_default_when_it_names_the_role_it_deletes(empty_account, playbook):
+    endpoint = empty_account
+    # The app's default is prod's role; the app itself was created (and tagged) by dev, the first host.
+    assert playbook(SITE, "-e", "ssr_app_default_role_environment=prod").returncode == 0
+    app = endpoint.apps()[0]
+    assert app["computeRoleArn"] == role_arn("prod") and app["tags"]["environment"] == "dev"
+
+    gone = playbook(TEARDOWN, "-e", CONFIRM, "--limit", "prod")
+    assert gone.returncode == 0, gone
+    assert "%s-prod-compute" % APP_NAME not in endpoint.role_names()
+    # The app no longer names the deleted role; dev and staging still run with their own.
+    assert not endpoint.amplify.get_app(appId=app["appId"])["app"].get("computeRoleArn")
+    assert_converged(endpoint, environments=["dev", "staging"])
