@@ -35,13 +35,14 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: help venv local-aws local-aws-stop demo test sanity units integration molecule lint endpoint-tests \
-        example-test playbook-tests test-tree collection-link clean
+        example-test playbook-tests bench test-tree collection-link clean
 
 help:
 	@echo "make demo            run the whole flow against the local AWS endpoint"
 	@echo "make test            every test: sanity, units, integration, molecule, lint, endpoint"
 	@echo "make local-aws       start the local AWS endpoint on $(ENDPOINT) (make local-aws-stop stops it)"
 	@echo "make playbook-tests  site/verify/teardown playbooks against the local endpoint (tests/playbooks)"
+	@echo "make bench           API calls and wall time per converge and how they grow (bench/results/latest.md)"
 	@echo "make example-test    build the example Next.js app (npm ci, npm run build) and test it end to end"
 
 venv: $(VENV)/.installed
@@ -142,3 +143,17 @@ demo: venv collection-link
 
 clean: local-aws-stop
 	rm -rf .tmp tests/output
+
+# Benchmarks (bench/bench.py) on an endpoint of their own; the AWS CLI baseline uses awscli from PyPI in a
+# venv of its own (its botocore pin must not touch the collection's). Results: bench/results/latest.{json,md}.
+BENCH_PORT ?= 4580
+AWSCLI := .tmp/bench/awscli
+$(AWSCLI)/bin/aws: bench/requirements.txt
+	test -x $(AWSCLI)/bin/python || $(PYTHON) -m venv $(AWSCLI)
+	$(AWSCLI)/bin/python -m pip install -q --disable-pip-version-check -r bench/requirements.txt
+	touch $@
+
+bench: venv collection-link $(AWSCLI)/bin/aws
+	$(BIN)/local-aws start --port $(BENCH_PORT) --state-dir .tmp/local-aws/$(BENCH_PORT)
+	status=0; $(BIN)/python bench/bench.py --port $(BENCH_PORT) --aws $(AWSCLI)/bin/aws || status=$$?; \
+	  $(BIN)/local-aws stop --state-dir .tmp/local-aws/$(BENCH_PORT); exit $$status

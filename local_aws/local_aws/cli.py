@@ -126,14 +126,14 @@ def summarize(requests: list[dict]) -> list[str]:
 
 
 def calls(port: int, clear: bool) -> int:
-    url = f"http://{HOST}:{port}/_local/requests"
+    from .control import Control
+
+    control = Control(f"http://{HOST}:{port}", timeout=10)
     if clear:
-        urllib.request.urlopen(urllib.request.Request(url, method="DELETE"), timeout=10).close()  # noqa: S310
+        control.clear()
         return 0
-    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - our own loopback endpoint
-        requests = json.load(response)["requests"]
     print(f"API calls seen by the local endpoint on {HOST}:{port}:")
-    for line in summarize(requests):
+    for line in summarize(control.requests()):
         print("  " + line)
     return 0
 

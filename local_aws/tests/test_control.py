@@ -83,3 +83,23 @@ def test_calls_summarizes_reads_and_writes_by_service():
         "s3          1 reads    0 writes",
     ]
     assert summarize([]) == ["no API calls"]
+
+
+def test_the_packaged_control_client(endpoint, amplify, iam):
+    from local_aws.control import Control
+    from local_aws.settings import Settings
+
+    client = Control(endpoint)
+    client.reset()
+    mark = client.mark()
+    amplify.list_apps()
+    amplify.create_app(name="control-client", platform="WEB_COMPUTE")
+    assert [(r["operation"], r["kind"]) for r in client.requests(mark)] == [("ListApps", "read"), ("CreateApp", "write")]
+    assert client.writes(mark) == [("amplify", "CreateApp")]
+    assert client.configure(job_step_seconds=0.5)["job_step_seconds"] == 0.5
+    assert client.state()["amplify"][0]["apps"]
+    client.clear()
+    assert client.requests() == []
+    client.reset()
+    assert all(not region["apps"] for region in client.state()["amplify"])
+    assert client.configure()["job_step_seconds"] == Settings().job_step_seconds != 0.5

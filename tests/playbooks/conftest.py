@@ -7,15 +7,14 @@
 Every test starts from an empty account (POST /_local/reset), so the endpoint must be this suite's alone.
 """
 
-import json
 import os
 import re
 import subprocess
-import urllib.request
 from pathlib import Path
 
 import boto3
 import pytest
+from local_aws.control import Control
 
 ROOT = Path(__file__).resolve().parents[2]
 APP_NAME = "compute-role-demo"
@@ -50,29 +49,24 @@ class Endpoint:
 
     def __init__(self, url):
         self.url = url.rstrip("/")
+        self.control = Control(self.url)
         session = boto3.session.Session(region_name=os.environ.get("AWS_REGION", "us-east-1"))
         self.iam = session.client("iam", endpoint_url=self.url)
         self.s3 = session.client("s3", endpoint_url=self.url)
         self.amplify = session.client("amplify", endpoint_url=self.url)
 
-    def _call(self, method, path):
-        request = urllib.request.Request(self.url + "/_local" + path, method=method)
-        with urllib.request.urlopen(request, timeout=30) as response:  # nosec - our own loopback endpoint
-            return json.load(response)
-
     def reset(self):
-        self._call("POST", "/reset")
+        self.control.reset()
 
     def mark(self):
         """The sequence number of the last request logged so far."""
-        requests = self._call("GET", "/requests")["requests"]
-        return requests[-1]["seq"] if requests else 0
+        return self.control.mark()
 
     def requests_since(self, mark):
-        return self._call("GET", "/requests?since=%d" % mark)["requests"]
+        return self.control.requests(mark)
 
     def writes_since(self, mark):
-        return [(r["service"], r["operation"]) for r in self.requests_since(mark) if r["kind"] != "read"]
+        return self.control.writes(mark)
 
     # --- state, read back ----------------------------------------------------------------------------
     def role_names(self):
