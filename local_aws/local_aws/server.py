@@ -240,12 +240,14 @@ def _conditions_on_absent_keys_met(conditions: dict, context: dict | None) -> bo
     """Whether a statement's conditions can hold when their keys are absent from the request context.
 
     IAM: a condition on a key the request does not carry is not met, unless its operator ends in IfExists,
-    or it is Null with true ("the key is absent"). Keys the context has are left to moto.
+    is a negated one (StringNotEquals, ArnNotLike, NotIpAddress, ...: an absent key matches), or is Null with
+    true ("the key is absent"). Keys the context has are left to moto.
     """
     context = context or {}
     for operator, entries in conditions.items():
+        base = operator.split(":")[-1]
         for key, expected in entries.items():
-            if key in context or operator.endswith("IfExists"):
+            if key in context or base.endswith("IfExists") or "Not" in base:
                 continue
             values = expected if isinstance(expected, list) else [expected]
             if operator == "Null" and all(str(value).lower() == "true" for value in values):

@@ -65,3 +65,12 @@ def test_a_bucket_created_again_does_not_inherit_the_deleted_buckets_tags(s3):
     with pytest.raises(ClientError) as error:
         s3.get_bucket_tagging(Bucket="tags-reborn")
     assert error.value.response["Error"]["Code"] == "NoSuchTagSet"
+
+
+def test_a_deny_with_a_negated_operator_on_an_absent_key_applies(s3):
+    # StringNotEquals on a key the request lacks matches in IAM, so this Deny applies.
+    _bucket_with_policy(s3, "deny-negated", [_deny("deny-negated", {"StringNotEquals": {"aws:SourceVpc": "vpc-1"}},
+                                                   action="s3:PutObject")])
+    with pytest.raises(ClientError) as error:
+        s3.put_object(Bucket="deny-negated", Key="k", Body=b"data")
+    assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403

@@ -59,6 +59,9 @@ options:
     default: 120
 notes:
   - Supports C(check_mode) and C(diff); the diff shows the association (V(compute_role_arn)) before and after.
+  - In check mode a role that does not exist is not an error, as an earlier task of the same run may create it;
+    the module warns, and reports the association with the ARN the role would have (for a role name, path
+    V(/) in the app's account and partition). A real run fails on it.
   - Compute roles need botocore 1.36.22 or later.
   - The credentials need C(iam:GetRole) besides the Amplify permissions, and C(iam:PassRole) on the role for
     Amplify to accept it.
@@ -225,12 +228,18 @@ def parse_role_option(value):
     return None, value
 
 
-def read_role(iam, value):
-    """The IAM role `value` (ARN or name) names, once it is known to exist and to trust Amplify."""
+def read_role(iam, value, missing_ok=False):
+    """The IAM role `value` (ARN or name) names, once it is known to exist and to trust Amplify.
+
+    With missing_ok (check mode), None when the role does not exist: an earlier task of the same run may be
+    what creates it.
+    """
     arn, name = parse_role_option(value)
     try:
         role = iam.get_role(RoleName=name, aws_retry=True)["Role"]
     except is_boto3_error_code("NoSuchEntity"):
+        if missing_ok:
+            return None
         raise AmplifyError("role: IAM role %r does not exist in this account" % (arn or name)) from None
     except (ClientError, BotoCoreError) as e:  # pylint: disable=duplicate-except
         raise AmplifyError("Failed to get IAM role %s" % name, exception=e) from e
@@ -245,6 +254,16 @@ def read_role(iam, value):
             "sts:AssumeRole to the service principal %s" % (role["Arn"], AMPLIFY_PRINCIPAL, AMPLIFY_PRINCIPAL)
         )
     return role
+
+
+def planned_role_arn(value, association):
+    """The ARN a role that does not exist yet would have: the option's ARN, or the role name (path /) in the
+    account and partition of the app or branch it is for."""
+    if ":" in value:
+        return value
+    holder = association.branch if association.branch_name else association.app
+    parts = (holder.get("branchArn") or holder.get("appArn")).split(":")
+    return "arn:%s:iam::%s:role/%s" % (parts[1], parts[4], value)
 
 
 def app_of(client, association):
@@ -337,7 +356,15 @@ def ensure_present(client, iam, module):
     association = read_association(client, params["app"], params["branch"])
     if association.app is not None:
         check_compute_platform(association.app["platform"], "role")
-    role_arn = read_role(iam, params["role"])["Arn"]
+    role = read_role(iam, params["role"], missing_ok=module.check_mode)
+    if role is None:
+        role_arn = planned_role_arn(params["role"], association)
+        module.warn(
+            "role: IAM role %s does not exist (yet); check mode reports the association as if an earlier task of "
+            "the run created it, and a real run fails unless one does" % params["role"]
+        )
+    else:
+        role_arn = role["Arn"]
     previous = association.current
     changed = previous != role_arn
     if changed:

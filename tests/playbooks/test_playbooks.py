@@ -85,6 +85,12 @@ def test_verify_passes_on_a_converged_account_and_names_what_is_wrong(empty_acco
         assert "URL:           https://%s.%s.amplifyapp.com" % (branch, app_id) in verified.output
     assert verified.output.count("checks:        4 passed, 0 failed, 1 skipped") == 3, verified
 
+    # As against real AWS (inventories/example): a branch URL that does not answer fails the run.
+    strict = playbook(VERIFY, "-e", "ssr_verify_require_app_url=true", "-e", "ssr_verify_app_url_timeout=1")
+    assert strict.returncode != 0 and all(strict.recap[env]["failed"] == 1 for env in ENVIRONMENTS), strict
+    assert strict.output.count("checks:        4 passed, 1 failed, 0 skipped") == 3, strict
+    assert "the branch does not answer" in strict.output and "verify_require_app_url is true" in strict.output
+
     # Lockdown broken on staging's bucket, and prod's branch made to run with dev's role.
     endpoint.s3.put_public_access_block(Bucket="%s-staging-private" % APP_NAME, PublicAccessBlockConfiguration={
         "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": False, "RestrictPublicBuckets": True})
@@ -107,6 +113,32 @@ def test_check_mode_on_an_empty_account_reports_changes_and_writes_nothing(empty
     assert endpoint.role_names() == [] and endpoint.bucket_names() == [] and endpoint.apps() == []
 
 
+def test_check_mode_after_one_environment_reports_the_others_and_writes_nothing(empty_account, playbook):
+    endpoint = empty_account
+    assert playbook(SITE, "--limit", "staging").returncode == 0
+    mark = endpoint.mark()
+    checked = playbook(SITE, "--check")
+    assert checked.returncode == 0, checked
+    # dev and prod would be made (their compute roles do not exist yet: check mode warns, and goes on).
+    assert checked.changed("dev") > 0 and checked.changed("prod") > 0 and checked.changed("staging") == 0, checked
+    assert "does not exist (yet)" in checked.output
+    assert endpoint.writes_since(mark) == []
+    assert_converged(endpoint, environments=["staging"])
+
+
+def test_an_app_that_cannot_be_made_stops_every_environment_before_anything_is_made(empty_account, playbook):
+    endpoint = empty_account
+    # Two apps carry the app's name: the app step fails, naming it; no environment goes on without its app.
+    for copy in ("first", "second"):
+        endpoint.amplify.create_app(name=APP_NAME, platform="WEB_COMPUTE", description=copy)
+    mark = endpoint.mark()
+    failed = playbook(SITE)
+    assert failed.returncode != 0, failed
+    assert "amplify_app_name: 2 apps are named %s" % APP_NAME in failed.output
+    assert endpoint.writes_since(mark) == []
+    assert endpoint.role_names() == [] and endpoint.bucket_names() == []
+
+
 def test_limit_converges_one_environment_and_leaves_the_others_untouched(empty_account, playbook):
     endpoint = empty_account
     staging_only = playbook(SITE, "--limit", "staging")
@@ -122,8 +154,10 @@ def test_limit_converges_one_environment_and_leaves_the_others_untouched(empty_a
     app_before = endpoint.amplify.get_app(appId=app["appId"])["app"]
 
     # A change given to every host (-e), applied with --limit staging: only staging's branch takes it.
+    mark = endpoint.mark()
     changed = playbook(SITE, "--limit", "staging", "-e", json.dumps({"ssr_environment_variables": {"FEATURE": "on"}}))
     assert changed.returncode == 0, changed
+    assert endpoint.writes_since(mark) == [("amplify", "UpdateBranch")]
     assert sorted(changed.recap) == ["staging"] and changed.changed("staging") > 0
     staging = endpoint.amplify.get_branch(appId=app["appId"], branchName="staging")["branch"]
     assert staging["environmentVariables"]["FEATURE"] == "on"
@@ -190,6 +224,20 @@ def test_teardown_of_one_environment_keeps_the_shared_app_for_the_others(empty_a
     assert_converged(endpoint, environments=["dev", "staging"])
     # dev's role, the app's default, is still the app's default.
     assert endpoint.amplify.get_app(appId=app_id)["app"]["computeRoleArn"] == role_arn("dev")
+
+
+def test_teardown_of_the_environment_that_created_the_app_keeps_another_environments_default(empty_account, playbook):
+    endpoint = empty_account
+    # staging creates (and tags) the app; then dev's role becomes the app's default.
+    assert playbook(SITE, "--limit", "staging").returncode == 0
+    assert playbook(SITE).returncode == 0
+    app = endpoint.apps()[0]
+    assert app["tags"]["environment"] == "staging" and app["computeRoleArn"] == role_arn("dev")
+
+    gone = playbook(TEARDOWN, "-e", CONFIRM, "--limit", "staging")
+    assert gone.returncode == 0, gone
+    assert endpoint.amplify.get_app(appId=app["appId"])["app"]["computeRoleArn"] == role_arn("dev")
+    assert_converged(endpoint, environments=["dev", "prod"])
 
 
 def test_the_inclusion_example_imports_site_and_reuses_a_role(empty_account, playbook):

@@ -124,6 +124,21 @@ def test_read_role_by_name_and_by_arn():
     assert iam.calls == ["site-compute", "site-compute"]
 
 
+def test_a_missing_role_is_none_only_when_asked_check_mode():
+    assert compute_role.read_role(Iam(iam_role()), "missing", missing_ok=True) is None
+    with pytest.raises(AmplifyError, match="^role: the trust policy"):
+        compute_role.read_role(Iam(iam_role(trust={"Statement": []})), ROLE, missing_ok=True)
+
+
+def test_planned_role_arn_takes_the_account_and_partition_of_the_app_or_branch():
+    on_app = compute_role.Association("dabc", app={"appId": "dabc", "appArn": "arn:aws-cn:amplify:cn-north-1:210987654321:apps/dabc"})
+    assert compute_role.planned_role_arn("new-role", on_app) == "arn:aws-cn:iam::210987654321:role/new-role"
+    on_branch = compute_role.Association(
+        "dabc", branch={"branchArn": "arn:aws:amplify:us-east-1:123456789012:apps/dabc/branches/main"}, branch_name="main")
+    assert compute_role.planned_role_arn("new-role", on_branch) == "arn:aws:iam::123456789012:role/new-role"
+    assert compute_role.planned_role_arn(ROLE, on_branch) == ROLE
+
+
 def test_read_role_fails_naming_the_option():
     with pytest.raises(AmplifyError, match="^role: IAM role 'missing' does not exist"):
         compute_role.read_role(Iam(iam_role()), "missing")
