@@ -51,7 +51,8 @@ class Bench:
         self.runs: list[dict] = []
 
     # --- running and measuring ----------------------------------------------------------------------------
-    def measure(self, group: str, name: str, command: list[str], extra_env: dict | None = None, **facts) -> dict:
+    def measure(self, group: str, name: str, command: list[str], extra_env: dict | None = None, keep: bool = True,
+                **facts) -> dict:
         mark = self.control.mark()
         started = time.perf_counter()
         completed = subprocess.run(command, cwd=str(ROOT), env=dict(self.env, **(extra_env or {})),
@@ -69,15 +70,16 @@ class Bench:
         if upload:
             run["upload_task_s"] = round(sum(float(seconds) for seconds in upload), 2)
             run["upload_tasks"] = len(upload)
-        self.runs.append(run)
+        if keep:
+            self.runs.append(run)
         print("%-9s %-40s %7.2f s  %4d reads %4d writes  changed=%d" % (group, name, wall, run["reads"], run["writes"], run["changed"]),
               flush=True)
         run["output"] = output
         return run
 
-    def playbook(self, group, name, path, *args, profile=False, inventory="inventories/local", **facts):
+    def playbook(self, group, name, path, *args, profile=False, inventory="inventories/local", keep=True, **facts):
         extra = {"ANSIBLE_CALLBACKS_ENABLED": "ansible.posix.profile_tasks"} if profile else {}
-        return self.measure(group, name, ["ansible-playbook", "-i", inventory, path, *args], extra, **facts)
+        return self.measure(group, name, ["ansible-playbook", "-i", inventory, path, *args], extra, keep=keep, **facts)
 
     def local(self, group, name, path, *args, **facts):
         """A bench playbook on the controller alone."""
@@ -85,16 +87,26 @@ class Bench:
                              *args, profile=True, inventory="localhost,", **facts)
 
     # --- the scenarios -------------------------------------------------------------------------------------
-    def site(self, count: int) -> None:
+    def site(self, count: int, repeats: int) -> None:
+        """The site.yml cycle `repeats` times from an empty account; each phase is reported by its median run."""
         limit = ",".join(ENVIRONMENTS[:count])
         group = "site x%d" % count
-        self.control.reset()
-        self.playbook(group, "first converge", "playbooks/site.yml", "--limit", limit, envs=count, phase="first")
-        self.playbook(group, "no-op converge", "playbooks/site.yml", "--limit", limit, envs=count, phase="noop")
-        self.playbook(group, "--check (converged)", "playbooks/site.yml", "--limit", limit, "--check", envs=count, phase="check")
-        if count == 1:
-            self.floors()
-        self.playbook(group, "teardown", "playbooks/teardown.yml", "--limit", limit, "-e", CONFIRM, envs=count, phase="teardown")
+        phases = [("first", "first converge", ()), ("noop", "no-op converge", ()), ("check", "--check (converged)", ("--check",)),
+                  ("teardown", "teardown", ("-e", CONFIRM))]
+        measured: dict[str, list[dict]] = {phase: [] for phase, _name, _args in phases}
+        for repeat in range(repeats):
+            self.control.reset()
+            for phase, name, args in phases:
+                path = "playbooks/teardown.yml" if phase == "teardown" else "playbooks/site.yml"
+                measured[phase].append(self.playbook(group, name, path, "--limit", limit, *args, envs=count, phase=phase, keep=False))
+                if phase == "check" and count == 1 and repeat == 0:
+                    self.floors()
+        for phase, _name, _args in phases:
+            runs = sorted(measured[phase], key=lambda run: run["wall_s"])
+            median = dict(runs[len(runs) // 2])
+            median["wall_runs_s"] = [run["wall_s"] for run in measured[phase]]
+            median["name"] += " (median of %d)" % len(runs) if len(runs) > 1 else ""
+            self.runs.append(median)
 
     def floors(self) -> None:
         out = self.work / "floors.json"
@@ -222,7 +234,8 @@ def markdown(result: dict) -> str:
              "`make bench` on %s; %s. Local endpoint settings: %s." % (
                  result["date"], ", ".join("%s %s" % item for item in result["versions"].items()),
                  ", ".join("%s=%s" % item for item in result["endpoint_settings"].items())),
-             "Wall times are one run each, on the machine that ran `make bench`; API calls come from the endpoint's request log.",
+             "Wall times: the site.yml phases are the median of %d runs (all runs in `wall_runs_s` of latest.json), the others one run, on "
+             "the machine that ran `make bench`; API calls come from the endpoint's request log (of the median run)." % result["repeats"],
              "", "## Targets", "", "| target | measured | limit | met | missed by |", "| --- | --- | --- | --- | --- |"]
     for item in result["targets"]:
         lines.append("| %s | %s | %s | %s | %s |" % (item["target"], item["measured"], item["limit"], "yes" if item["met"] else "**NO**", item["by"]))
@@ -230,8 +243,11 @@ def markdown(result: dict) -> str:
               "| --- | --- | ---: | ---: | ---: | ---: | --- |"]
     for run in result["runs"]:
         services = ", ".join("%s %d/%d" % (name, entry["reads"], entry["writes"]) for name, entry in run["calls"].items())
-        lines.append("| %s | %s | %.2f | %d | %d | %d | %s |" % (run["group"], run["name"], run["wall_s"], run["reads"], run["writes"],
-                                                                 run["changed"], services))
+        wall = "%.2f" % run["wall_s"]
+        if len(run.get("wall_runs_s", [])) > 1:
+            wall += " (%.2f-%.2f)" % (min(run["wall_runs_s"]), max(run["wall_runs_s"]))
+        lines.append("| %s | %s | %s | %d | %d | %d | %s |" % (run["group"], run["name"], wall, run["reads"], run["writes"],
+                                                               run["changed"], services))
     lines += ["", "## Ratios", ""]
     for name, value in result["ratios"].items():
         lines.append("- %s: %s" % (name, value))
@@ -249,11 +265,12 @@ def main() -> int:
     parser.add_argument("--aws", required=True, help="the aws command (awscli from PyPI) for the baseline")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
     parser.add_argument("--work", default=str(ROOT / ".tmp" / "bench"))
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each site.yml phase (the median is reported)")
     args = parser.parse_args()
     bench = Bench(args.port, args.aws, Path(args.work))
     bench.baseline()
     for count in (1, 3):
-        bench.site(count)
+        bench.site(count, args.repeats)
     for count in (1, 10, 50):
         bench.branches(count)
     for count in (1, 100, 1000):
@@ -275,6 +292,7 @@ def main() -> int:
     for run in bench.runs:
         run.pop("output", None)
     result = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "versions": versions(),
+              "repeats": args.repeats,
               "endpoint_settings": {key: settings[key] for key in ("job_step_seconds", "propagation_delay") if key in settings},
               "targets": evaluate(bench), "ratios": ratios, "runs": bench.runs}
     result["versions"]["awscli"] = subprocess.run([args.aws, "--version"], capture_output=True, text=True, check=False).stdout.split()[0]

@@ -41,19 +41,17 @@ def test_a_deny_whose_condition_is_not_met_does_not_apply(s3):
     assert s3.get_object(Bucket="tls-only-policy", Key="k")["Body"].read() == b"data"
 
 
-def test_a_deny_whose_condition_is_met_still_denies(s3):
-    # Null: true matches an absent key, so this Deny applies.
-    _bucket_with_policy(s3, "deny-met-condition", [_deny("deny-met-condition", {"Null": {"aws:SecureTransport": "true"}},
-                                                         action="s3:PutObject")])
+@pytest.mark.parametrize("bucket, condition", [
+    ("deny-always", None),
+    # Null: true matches an absent key.
+    ("deny-met-condition", {"Null": {"aws:SecureTransport": "true"}}),
+    # A negated operator on a key the request lacks matches in IAM.
+    ("deny-negated", {"StringNotEquals": {"aws:SourceVpc": "vpc-1"}}),
+])
+def test_a_deny_that_applies_still_denies(s3, bucket, condition):
+    _bucket_with_policy(s3, bucket, [_deny(bucket, condition, action="s3:PutObject")])
     with pytest.raises(ClientError) as error:
-        s3.put_object(Bucket="deny-met-condition", Key="k", Body=b"data")
-    assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
-
-
-def test_an_unconditional_deny_still_denies(s3):
-    _bucket_with_policy(s3, "deny-always", [_deny("deny-always", action="s3:PutObject")])
-    with pytest.raises(ClientError) as error:
-        s3.put_object(Bucket="deny-always", Key="k", Body=b"data")
+        s3.put_object(Bucket=bucket, Key="k", Body=b"data")
     assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
 
 
@@ -65,12 +63,3 @@ def test_a_bucket_created_again_does_not_inherit_the_deleted_buckets_tags(s3):
     with pytest.raises(ClientError) as error:
         s3.get_bucket_tagging(Bucket="tags-reborn")
     assert error.value.response["Error"]["Code"] == "NoSuchTagSet"
-
-
-def test_a_deny_with_a_negated_operator_on_an_absent_key_applies(s3):
-    # StringNotEquals on a key the request lacks matches in IAM, so this Deny applies.
-    _bucket_with_policy(s3, "deny-negated", [_deny("deny-negated", {"StringNotEquals": {"aws:SourceVpc": "vpc-1"}},
-                                                   action="s3:PutObject")])
-    with pytest.raises(ClientError) as error:
-        s3.put_object(Bucket="deny-negated", Key="k", Body=b"data")
-    assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
