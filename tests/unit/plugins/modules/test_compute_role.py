@@ -20,25 +20,10 @@ def client_error(code, message, operation):
     return botocore.exceptions.ClientError({"Error": {"Code": code, "Message": message}}, operation)
 
 
-class Clock:
-    """time.monotonic and time.sleep that only pretend: sleeping moves the clock on."""
-
-    def __init__(self):
-        self.now = 1000.0
-        self.sleeps = []
-
-    def monotonic(self):
-        return self.now
-
-    def sleep(self, seconds):
-        assert seconds >= 0
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 @pytest.fixture
-def clock(monkeypatch):
-    fake = Clock()
+def clock(monkeypatch, fake_clock):
+    """time.monotonic and time.sleep of module_utils/amplify.py, pretending: sleeping moves the clock on."""
+    fake = fake_clock
     monkeypatch.setattr(amplify.time, "monotonic", fake.monotonic)
     monkeypatch.setattr(amplify.time, "sleep", fake.sleep)
     return fake
@@ -157,8 +142,8 @@ def test_associate_retries_propagation_with_growing_capped_backoff(clock):
     compute_role.associate_when_assumable(client, association, ROLE, wait_timeout=120)
     assert len(client.calls) == 7
     assert association.app["computeRoleArn"] == ROLE
-    assert len(clock.sleeps) == 6
-    for tries, pause in enumerate(clock.sleeps):
+    assert len(clock.pauses) == 6
+    for tries, pause in enumerate(clock.pauses):
         backoff = min(compute_role.MAX_DELAY, compute_role.FIRST_DELAY * 2**tries)
         assert backoff / 2 <= pause <= backoff
 
@@ -172,7 +157,7 @@ def test_associate_gives_up_at_wait_timeout_naming_role_and_time(clock):
     assert message.startswith("role: Amplify still cannot assume IAM role %s for branch main of app dabc" % ROLE)
     assert "after 20 seconds" in message
     assert "raise wait_timeout (now 20)" in message
-    assert sum(clock.sleeps) == pytest.approx(20)
+    assert sum(clock.pauses) == pytest.approx(20)
     assert all(call[0] == "UpdateBranch" for call in client.calls)
     assert association.branch == {"computeRoleArn": ""}
 
@@ -183,7 +168,7 @@ def test_associate_with_no_wait_tries_once(clock):
     with pytest.raises(AmplifyError, match="after 0 seconds"):
         compute_role.associate_when_assumable(client, association, ROLE, wait_timeout=0)
     assert len(client.calls) == 1
-    assert clock.sleeps == []
+    assert clock.pauses == []
 
 
 def test_associate_does_not_retry_other_errors(clock):
@@ -192,4 +177,4 @@ def test_associate_does_not_retry_other_errors(clock):
     with pytest.raises(AmplifyError, match="^Failed to update app"):
         compute_role.associate_when_assumable(client, association, ROLE, wait_timeout=120)
     assert len(client.calls) == 1
-    assert clock.sleeps == []
+    assert clock.pauses == []

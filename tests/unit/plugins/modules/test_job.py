@@ -19,22 +19,6 @@ def summary(job_id, status, commit_id="HEAD", job_type="RELEASE"):
     return {"jobId": str(job_id), "status": status, "commitId": commit_id, "jobType": job_type}
 
 
-class Clock:
-    """A clock that only moves when the code under test sleeps."""
-
-    def __init__(self):
-        self.now = 0.0
-        self.pauses = []
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        assert seconds >= 0
-        self.pauses.append(seconds)
-        self.now += seconds
-
-
 def test_newest_first_orders_by_numeric_id():
     jobs = [summary(9, "SUCCEED"), summary(10, "RUNNING"), summary(2, "FAILED")]
     assert [j["jobId"] for j in job_module.newest_first(jobs)] == ["10", "9", "2"]
@@ -110,9 +94,9 @@ def fake_get_job(monkeypatch, statuses):
     return reads
 
 
-def test_wait_backs_off_up_to_the_cap(monkeypatch):
+def test_wait_backs_off_up_to_the_cap(monkeypatch, fake_clock):
     reads = fake_get_job(monkeypatch, ["PENDING"] * 12 + ["SUCCEED"])
-    clock = Clock()
+    clock = fake_clock
     job = job_module.wait_for_job(None, "dapp", "main", "1", 600, sleep=clock.sleep, clock=clock)
     assert job["summary"]["status"] == "SUCCEED"
     assert len(reads) == 13
@@ -123,16 +107,16 @@ def test_wait_backs_off_up_to_the_cap(monkeypatch):
     assert min(clock.pauses[-4:]) >= job_module.MAX_POLL_SECONDS / 2
 
 
-def test_wait_returns_at_once_for_an_ended_job(monkeypatch):
+def test_wait_returns_at_once_for_an_ended_job(monkeypatch, fake_clock):
     fake_get_job(monkeypatch, ["FAILED"])
-    clock = Clock()
+    clock = fake_clock
     assert job_module.wait_for_job(None, "dapp", "main", "7", 600, sleep=clock.sleep, clock=clock)["summary"]["status"] == "FAILED"
     assert clock.pauses == []
 
 
-def test_wait_stops_at_the_timeout_naming_job_and_status(monkeypatch):
+def test_wait_stops_at_the_timeout_naming_job_and_status(monkeypatch, fake_clock):
     reads = fake_get_job(monkeypatch, ["RUNNING"])
-    clock = Clock()
+    clock = fake_clock
     with pytest.raises(job_module.JobFailure) as e:
         job_module.wait_for_job(None, "dapp", "main", "7", 30, sleep=clock.sleep, clock=clock)
     assert clock.now == pytest.approx(30)
