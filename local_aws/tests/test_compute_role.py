@@ -7,9 +7,12 @@ import time
 import pytest
 from helpers import AMPLIFY_PRINCIPAL, COMPUTE_ROLE_NOT_ASSUMABLE, assert_error, error_of, trust_policy, wait_until
 
+# Compute roles are for the SSR platform (test_static_apps_refuse_a_compute_role: not for WEB).
+SSR = "WEB_COMPUTE"
+
 # Where a compute role can be set. Each returns (the write's answer, the resource as Get* reads it).
 TARGETS = {
-    "create-app": lambda c, arn: _and_get_app(c, c.amplify.create_app(name="site", computeRoleArn=arn)["app"]),
+    "create-app": lambda c, arn: _and_get_app(c, c.amplify.create_app(name="site", platform=SSR, computeRoleArn=arn)["app"]),
     "update-app": lambda c, arn: _and_get_app(c, c.amplify.update_app(appId=c.app_id, computeRoleArn=arn)["app"]),
     "create-branch": lambda c, arn: _and_get_branch(
         c, c.amplify.create_branch(appId=c.app_id, branchName="dev", computeRoleArn=arn)["branch"]),
@@ -29,7 +32,7 @@ def _and_get_branch(c, branch):
 class Ctx:
     def __init__(self, amplify, make_app, make_branch):
         self.amplify = amplify
-        self.app_id = make_app("existing")["appId"]
+        self.app_id = make_app("existing", platform=SSR)["appId"]
         make_branch(self.app_id, "main")
 
     def snapshot(self):
@@ -80,7 +83,7 @@ def test_role_amplify_cannot_assume_is_refused_and_nothing_changes(ctx, target, 
 
 def test_empty_string_clears_the_role_on_app_and_branch(amplify, make_app, make_branch, make_role):
     arn = make_role()
-    app = make_app(computeRoleArn=arn)
+    app = make_app(platform=SSR, computeRoleArn=arn)
     make_branch(app["appId"], "main", computeRoleArn=arn)
     assert amplify.update_app(appId=app["appId"], computeRoleArn="")["app"].get("computeRoleArn") is None
     assert amplify.update_branch(appId=app["appId"], branchName="main", computeRoleArn="")["branch"].get("computeRoleArn") is None
@@ -91,7 +94,7 @@ def test_empty_string_clears_the_role_on_app_and_branch(amplify, make_app, make_
 
 def test_branch_role_overrides_and_is_stored_apart_from_the_app_role(amplify, make_app, make_branch, make_role, control):
     app_role, branch_role = make_role("app-role"), make_role("branch-role")
-    app_id = make_app(computeRoleArn=app_role)["appId"]
+    app_id = make_app(platform=SSR, computeRoleArn=app_role)["appId"]
     make_branch(app_id, "main", computeRoleArn=branch_role)
     make_branch(app_id, "dev")
     assert amplify.get_app(appId=app_id)["app"]["computeRoleArn"] == app_role
@@ -109,7 +112,7 @@ def test_branch_role_overrides_and_is_stored_apart_from_the_app_role(amplify, ma
 
 def test_updating_other_members_keeps_the_role(amplify, make_app, make_role):
     arn = make_role()
-    app_id = make_app(computeRoleArn=arn)["appId"]
+    app_id = make_app(platform=SSR, computeRoleArn=arn)["appId"]
     assert amplify.update_app(appId=app_id, description="x")["app"]["computeRoleArn"] == arn
 
 
@@ -118,11 +121,11 @@ def test_a_new_role_is_refused_until_it_has_propagated(amplify, control, make_ro
     control.configure(propagation_delay=delay)
     created = time.monotonic()
     arn = make_role()
-    assert_error(error_of(amplify.create_app, name="site", computeRoleArn=arn), "BadRequestException", COMPUTE_ROLE_NOT_ASSUMABLE)
+    assert_error(error_of(amplify.create_app, name="site", platform=SSR, computeRoleArn=arn), "BadRequestException", COMPUTE_ROLE_NOT_ASSUMABLE)
 
     def accepted():
         try:
-            return amplify.create_app(name="site", computeRoleArn=arn)["app"]
+            return amplify.create_app(name="site", platform=SSR, computeRoleArn=arn)["app"]
         except amplify.exceptions.BadRequestException as exc:
             assert exc.response["Error"]["Message"] == COMPUTE_ROLE_NOT_ASSUMABLE
             return None
@@ -132,3 +135,54 @@ def test_a_new_role_is_refused_until_it_has_propagated(amplify, control, make_ro
     assert delay - 0.5 <= waited < delay + 2, waited
     assert app["computeRoleArn"] == arn
     assert len(amplify.list_apps()["apps"]) == 1
+
+
+COMPUTE_ROLE_PLATFORM_WEB = (
+    "A compute role can only be set for apps with platform WEB_COMPUTE or WEB_DYNAMIC; the app's platform is WEB."
+)
+
+
+@pytest.fixture
+def static_ctx(amplify, make_app, make_branch):
+    """A static (WEB) app with a branch, as Ctx is for an SSR app."""
+    ctx = Ctx.__new__(Ctx)
+    ctx.amplify = amplify
+    ctx.app_id = make_app("static", platform="WEB")["appId"]
+    make_branch(ctx.app_id, "main")
+    return ctx
+
+
+# Where a compute role can be asked for on a static app (CreateApp without platform makes a WEB app).
+STATIC_TARGETS = {
+    "create-app": lambda c, arn: c.amplify.create_app(name="static-too", computeRoleArn=arn),
+    "create-app-web": lambda c, arn: c.amplify.create_app(name="static-too", platform="WEB", computeRoleArn=arn),
+    "update-app": lambda c, arn: c.amplify.update_app(appId=c.app_id, computeRoleArn=arn),
+    "create-branch": lambda c, arn: c.amplify.create_branch(appId=c.app_id, branchName="dev", computeRoleArn=arn),
+    "update-branch": lambda c, arn: c.amplify.update_branch(appId=c.app_id, branchName="main", computeRoleArn=arn),
+}
+
+
+@pytest.mark.parametrize("where", sorted(STATIC_TARGETS))
+def test_static_apps_refuse_a_compute_role_and_nothing_changes(static_ctx, make_role, where):
+    # As Amplify does: a compute role is for SSR compute, which a WEB (static) app does not have.
+    arn = make_role()
+    before = static_ctx.snapshot()
+    assert_error(error_of(STATIC_TARGETS[where], static_ctx, arn), "BadRequestException", COMPUTE_ROLE_PLATFORM_WEB)
+    assert static_ctx.snapshot() == before
+
+
+def test_a_static_app_may_clear_what_it_does_not_have_and_a_malformed_arn_is_named_first(static_ctx, amplify):
+    assert "computeRoleArn" not in amplify.update_app(appId=static_ctx.app_id, computeRoleArn="")["app"]
+    assert "computeRoleArn" not in amplify.update_branch(appId=static_ctx.app_id, branchName="main", computeRoleArn="")["branch"]
+    assert_error(error_of(amplify.create_branch, appId=static_ctx.app_id, branchName="x", computeRoleArn="not-an-arn"),
+                 "BadRequestException", "Invalid computeRoleArn: not-an-arn is not a valid IAM role ARN.")
+
+
+def test_an_ssr_app_with_a_role_cannot_become_static_keeping_it(amplify, make_app, make_role):
+    arn = make_role()
+    app_id = make_app("ssr", platform="WEB_DYNAMIC", computeRoleArn=arn)["appId"]
+    assert_error(error_of(amplify.update_app, appId=app_id, platform="WEB"), "BadRequestException", COMPUTE_ROLE_PLATFORM_WEB)
+    assert amplify.get_app(appId=app_id)["app"]["platform"] == "WEB_DYNAMIC"
+    # Clearing the role in the same call makes the change possible.
+    changed = amplify.update_app(appId=app_id, platform="WEB", computeRoleArn="")["app"]
+    assert changed["platform"] == "WEB" and "computeRoleArn" not in changed

@@ -29,6 +29,12 @@ from .exceptions import (
 from .jobs import ClockJobRunner, JobRunner
 
 SECRET_MEMBERS = ("accessToken", "oauthToken")
+# The platforms with server-side rendering compute: the only ones a compute role can be set for.
+SSR_PLATFORMS = ("WEB_COMPUTE", "WEB_DYNAMIC")
+# This endpoint's wording (the service's exact message is not documented); the code is the service's.
+COMPUTE_ROLE_PLATFORM = (
+    "A compute role can only be set for apps with platform WEB_COMPUTE or WEB_DYNAMIC; the app's platform is {platform}."
+)
 TERMINAL_JOB_STATUSES = ("SUCCEED", "FAILED", "CANCELLED")
 
 
@@ -101,12 +107,15 @@ class AmplifyBackend:
             raise NotFoundException(f"Branch {branch_name} not found.")
         return branch
 
-    def check_compute_role(self, arn: str | None) -> None:
-        """Reject a compute role Amplify could not assume. `None` or "" means no role (clears it)."""
+    def check_compute_role(self, arn: str | None, platform: str = SSR_PLATFORMS[0]) -> None:
+        """Reject a compute role Amplify could not assume, or one for an app whose `platform` has no SSR
+        compute (WEB: static hosting). `None` or "" means no role (clears it)."""
         if not arn:
             return
         if not iam_bridge.ROLE_ARN.match(arn):
             raise BadRequestException(f"Invalid computeRoleArn: {arn} is not a valid IAM role ARN.")
+        if platform not in SSR_PLATFORMS:
+            raise BadRequestException(COMPUTE_ROLE_PLATFORM.format(platform=platform))
         role = iam_bridge.find_role(self.account_id, arn)
         if role is None or not iam_bridge.trust_policy_allows(role.assume_role_policy_document):
             raise BadRequestException(COMPUTE_ROLE_NOT_ASSUMABLE)
@@ -134,7 +143,7 @@ class AmplifyBackend:
             if len(self.apps) >= self.settings.apps_per_region:
                 raise LimitExceededException(f"Apps limit of {self.settings.apps_per_region} reached for this region.")
             self._check_repository(params, {})
-            self.check_compute_role(params.get("computeRoleArn"))
+            self.check_compute_role(params.get("computeRoleArn"), params.get("platform") or "WEB")
             app_id = self._new_app_id()
             now = _now()
             attrs = {
@@ -165,7 +174,11 @@ class AmplifyBackend:
         with self.lock:
             app = self._app(params["appId"])
             self._check_repository(params, app.secrets)
-            self.check_compute_role(params.get("computeRoleArn"))
+            platform = params.get("platform") or app.attrs["platform"]
+            self.check_compute_role(params.get("computeRoleArn"), platform)
+            if "computeRoleArn" not in params and platform not in SSR_PLATFORMS and app.attrs.get("computeRoleArn"):
+                # A platform change that would leave a static app with the compute role it had.
+                raise BadRequestException(COMPUTE_ROLE_PLATFORM.format(platform=platform))
             self._apply(app.attrs, params, _output_members("App"))
             app.secrets.update({k: params[k] for k in SECRET_MEMBERS if params.get(k)})
             app.attrs["updateTime"] = _now()
@@ -191,7 +204,7 @@ class AmplifyBackend:
                 raise BadRequestException(f"Branch with name {name} already exists.")
             if len(app.branches) >= self.settings.branches_per_app:
                 raise LimitExceededException(f"Branches limit of {self.settings.branches_per_app} reached for this app.")
-            self.check_compute_role(params.get("computeRoleArn"))
+            self.check_compute_role(params.get("computeRoleArn"), app.attrs["platform"])
             now = _now()
             attrs = {
                 "branchArn": f"{app.attrs['appArn']}/branches/{quote(name, safe='')}",
@@ -225,7 +238,7 @@ class AmplifyBackend:
     def update_branch(self, params: dict) -> dict:
         with self.lock:
             branch = self._branch(params["appId"], params["branchName"])
-            self.check_compute_role(params.get("computeRoleArn"))
+            self.check_compute_role(params.get("computeRoleArn"), self.apps[params["appId"]].attrs["platform"])
             self._apply(branch.attrs, params, _output_members("Branch"))
             branch.attrs["updateTime"] = _now()
             return dict(branch.attrs)
