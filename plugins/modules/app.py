@@ -116,6 +116,12 @@ options:
       - Glob patterns of the branches to connect automatically, for example V(feature/*). Order does not matter.
     type: list
     elements: str
+  creation_tags:
+    description:
+      - Tags given to the app only when this module creates it, added to O(tags) (O(tags) wins on a shared key).
+      - On an existing app they are neither compared, added nor removed, even with O(purge_tags=true), so an app
+        several playbook runs share keeps, for example, the C(environment) that created it.
+    type: dict
 notes:
   - Supports C(check_mode) and C(diff); the diff shows, before and after, the options that change and the tags.
   - Compute roles need botocore 1.36.22 or later.
@@ -301,15 +307,26 @@ def ensure_created(client, module, desired):
     params = dict((k, v) for k, v in desired.items() if v != "")
     if module.params["access_token"]:
         params["accessToken"] = module.params["access_token"]
-    if module.params["tags"]:
-        params["tags"] = module.params["tags"]
-    diff = managed_diff({}, desired, MANAGED, extra_after={"tags": module.params["tags"] or {}})
+    tags = dict(module.params["creation_tags"] or {}, **(module.params["tags"] or {}))
+    if tags:
+        params["tags"] = tags
+    diff = managed_diff({}, desired, MANAGED, extra_after={"tags": tags})
     diff["before"] = {}
     if module.check_mode:
-        planned = dict(params, tags=module.params["tags"] or {})
+        planned = dict(params, tags=tags)
         planned.pop("accessToken", None)
         return dict(changed=True, app=app_result(planned), diff=diff)
     return dict(changed=True, app=app_result(create_app(client, **params)), diff=diff)
+
+
+def wanted_tags(params, app):
+    """O(tags) for an existing app, keeping (never purging) its values for the keys of O(creation_tags)."""
+    tags = params["tags"]
+    if tags is None or not params["creation_tags"]:
+        return tags
+    current = app.get("tags") or {}
+    kept = dict((k, current[k]) for k in params["creation_tags"] if k in current and k not in tags)
+    return dict(tags, **kept)
 
 
 def ensure_updated(client, module, app, desired):
@@ -325,7 +342,7 @@ def ensure_updated(client, module, app, desired):
         else:
             after = update_app(client, app["appId"], **dict(changes, **secrets))
     tags_changed, tags_after = ensure_tags(
-        client, module, app["appArn"], app.get("tags"), module.params["tags"], module.params["purge_tags"]
+        client, module, app["appArn"], app.get("tags"), wanted_tags(module.params, app), module.params["purge_tags"]
     )
     after["tags"] = tags_after
     extra = ({"tags": app.get("tags") or {}}, {"tags": tags_after}) if tags_changed else ({}, {})
@@ -389,6 +406,7 @@ def main():
         auto_branch_creation_patterns=dict(type="list", elements="str"),
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
+        creation_tags=dict(type="dict"),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
