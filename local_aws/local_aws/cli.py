@@ -6,6 +6,13 @@
   local-aws status [--port P]                      exit 0 when it answers
   local-aws calls  [--port P] [--clear]            the API calls in the request log, by service: reads,
                                                    writes and their operations; --clear empties the log
+  local-aws faults [--port P] [--seed N] [--propagation-delay S] [--clear] [SPEC ...]
+                                                   inject faults: each SPEC (replacing the faults set before)
+                                                   is SERVICE:OPERATION:ERROR[:RATE[:COUNT[:PHASE]]], e.g.
+                                                   '*:*:throttle:0.3', 's3:*:503:0.05', amplify:CreateApp:500:1:1:after
+                                                   (ERROR: throttle, 500, 503 or a code; PHASE: before or
+                                                   after, a lost response); --clear removes them; with no
+                                                   SPEC and no option, shows them and how often each hit
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 from .settings import DEFAULT_PORT
@@ -138,14 +146,70 @@ def calls(port: int, clear: bool) -> int:
     return 0
 
 
+def parse_fault(spec: str) -> dict:
+    """A fault from SERVICE:OPERATION:ERROR[:RATE[:COUNT[:PHASE]]] (the endpoint checks the values)."""
+    parts = spec.split(":")
+    if not 3 <= len(parts) <= 6 or not all(parts[:3]):
+        raise ValueError(f"fault {spec!r}: expected SERVICE:OPERATION:ERROR[:RATE[:COUNT[:PHASE]]]")
+    fault = {"service": parts[0], "operation": parts[1], "error": parts[2]}
+    try:
+        if len(parts) > 3:
+            fault["rate"] = float(parts[3])
+        if len(parts) > 4 and parts[4] != "":
+            fault["count"] = int(parts[4])
+    except ValueError:
+        raise ValueError(f"fault {spec!r}: RATE must be a number (0 to 1) and COUNT an integer") from None
+    if len(parts) > 5:
+        fault["phase"] = parts[5]
+    return fault
+
+
+def describe_fault(fault: dict) -> str:
+    count = "" if fault["count"] is None else f", at most {fault['count']}"
+    return (f"{fault['service']}:{fault['operation']} -> {fault['error']} (rate {fault['rate']:g}{count}, "
+            f"{fault['phase']} serving): injected {fault['injected']}x")
+
+
+def faults(port: int, specs: list[str], clear: bool, seed: int | None, propagation_delay: float | None) -> int:
+    from .control import Control
+
+    control = Control(f"http://{HOST}:{port}", timeout=10)
+    settings: dict = {}
+    try:
+        if specs or clear:
+            settings["faults"] = [parse_fault(spec) for spec in specs]
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if seed is not None:
+        settings["seed"] = seed
+    if propagation_delay is not None:
+        settings["propagation_delay"] = propagation_delay
+    try:
+        current = control.configure(**settings) if settings else control._call("GET", "/config")
+    except urllib.error.HTTPError as exc:
+        print(f"refused: {json.load(exc).get('error')}", file=sys.stderr)
+        return 2
+    print(f"faults on {HOST}:{port} (seed {current['seed']}, propagation delay {current['propagation_delay']:g} s):")
+    for fault in current["faults"]:
+        print("  " + describe_fault(fault))
+    if not current["faults"]:
+        print("  none")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="local-aws", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=("serve", "start", "stop", "status", "calls"))
-    parser.add_argument("--clear", action="store_true", help="calls: empty the request log instead of showing it")
+    parser.add_argument("command", choices=("serve", "start", "stop", "status", "calls", "faults"))
+    parser.add_argument("specs", nargs="*", metavar="SPEC", help="faults: SERVICE:OPERATION:ERROR[:RATE[:COUNT[:PHASE]]]")
+    parser.add_argument("--clear", action="store_true",
+                        help="calls: empty the request log instead of showing it; faults: remove every fault")
+    parser.add_argument("--seed", type=int, help="faults: make which requests fail reproducible")
+    parser.add_argument("--propagation-delay", type=float, help="faults: seconds before Amplify can assume a new role")
     parser.add_argument("--host", default=HOST)
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     parser.add_argument("--state-dir", default=os.environ.get("LOCAL_AWS_STATE_DIR", ".tmp/local-aws"))
-    args = parser.parse_args(argv)
+    args = parser.parse_intermixed_args(argv)
     if args.command == "serve":
         serve(args.host, args.port)
         return 0
@@ -155,6 +219,10 @@ def main(argv: list[str] | None = None) -> int:
         return stop(args.state_dir)
     if args.command == "calls":
         return calls(args.port, args.clear)
+    if args.command == "faults":
+        return faults(args.port, args.specs, args.clear, args.seed, args.propagation_delay)
+    if args.specs:
+        parser.error(f"{args.command} takes no SPEC")
     return 0 if answers(args.port) else 1
 
 

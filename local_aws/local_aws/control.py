@@ -32,6 +32,15 @@ class Control:
     def writes(self, since: int = 0) -> list[tuple[str, str]]:
         return [(r["service"], r["operation"]) for r in self.requests(since) if r["kind"] != "read"]
 
+    def applied_writes(self, since: int = 0) -> list[tuple[str, str]]:
+        """The writes that took effect: served by the backend with success, whatever a fault answered instead."""
+        return [(r["service"], r["operation"]) for r in self.requests(since)
+                if r["kind"] != "read" and r.get("served_status") is not None and r["served_status"] < 400]
+
+    def injected(self, since: int = 0) -> list[dict]:
+        """The requests a fault answered (settings.faults)."""
+        return [r for r in self.requests(since) if r["injected"]]
+
     def clear(self) -> None:
         self._call("DELETE", "/requests")
 

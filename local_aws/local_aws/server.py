@@ -2,7 +2,9 @@
 
 Control API (not AWS; unsigned JSON under /_local/):
   GET    /_local/health              {"ok": true}
-  GET    /_local/requests[?since=N]  the request log: [{seq, service, operation, kind, status, region}]
+  GET    /_local/requests[?since=N]  the request log: [{seq, service, operation, kind, status, region, injected,
+                                     served_status}]; injected: answered by a fault; served_status: what the
+                                     backend answered (null when the request never reached it)
   DELETE /_local/requests            empty the request log
   GET    /_local/config              the settings; POST merges a JSON object into them
   GET    /_local/state               Amplify state per account/region (apps, branches, jobs counts)
@@ -11,6 +13,8 @@ Control API (not AWS; unsigned JSON under /_local/):
 
 from __future__ import annotations
 
+import collections
+import hashlib
 import io
 import json
 import os
@@ -41,6 +45,9 @@ class LoggedRequest:
     status: int
     region: str
     injected: bool = False
+    # The status the backend answered: `status` unless a fault answered instead; None when the request was not
+    # served (a fault in phase "before"). A write took effect when served_status is below 400.
+    served_status: int | None = None
 
 
 class RequestLog:
@@ -72,6 +79,8 @@ class LocalAws:
         self.moto = DomainDispatcherApplication(create_backend_app)
         self._random = random.Random(self.settings.seed)
         self._fault_lock = threading.Lock()
+        # How many requests with the same fingerprint each fault has seen (seeded draws, see _draw).
+        self._seen: collections.Counter = collections.Counter()
 
     # -- WSGI ----------------------------------------------------------------------------------
     def __call__(self, environ, start_response):
@@ -95,17 +104,20 @@ class LocalAws:
             operation = wire.operation_of(service, method, raw_uri, headers, body)
         kind = "read" if wire.is_read(operation) else "write"
 
-        fault = self._pick_fault(service, operation)
-        if fault is not None:
-            status, out_headers, payload = wire.fault_response(service, fault)
-            self.log.add(service=service, operation=operation, kind=kind, status=status, region=region, injected=True)
+        fault = self._pick_fault(service, operation, _fingerprint(service, operation, method, raw_uri, body))
+        logged = dict(service=service, operation=operation, kind=kind, region=region)
+        if fault is not None and fault.phase == "before":
+            status, out_headers, payload = wire.fault_response(service, fault.error)
+            self.log.add(status=status, injected=True, **logged)
             return _respond(start_response, status, out_headers, payload)
 
         if service == "amplify":
             account = _account_of(access_key)
             backend = self.amplify_registry.get(account, region)
             _, status, out_headers, payload = self.amplify.dispatch(backend, method, raw_uri, headers, body)
-            self.log.add(service=service, operation=operation, kind=kind, status=status, region=region)
+            if fault is not None:
+                return self._lost_response(start_response, fault, status, logged)
+            self.log.add(status=status, served_status=status, **logged)
             return _respond(start_response, status, out_headers, payload)
 
         environ["wsgi.input"] = io.BytesIO(body)
@@ -114,26 +126,48 @@ class LocalAws:
 
         def capture(status_line, response_headers, exc_info=None):
             captured["status"] = int(status_line.split()[0])
+            if fault is not None:  # the answer is replaced by the fault's
+                return lambda data: None
             return start_response(status_line, response_headers, exc_info)
 
         result = self.moto(environ, capture)
         chunks = list(result)
         if hasattr(result, "close"):
             result.close()
-        self.log.add(service=service, operation=operation, kind=kind, status=captured.get("status", 0), region=region)
+        if fault is not None:
+            return self._lost_response(start_response, fault, captured.get("status", 0), logged)
+        self.log.add(status=captured.get("status", 0), served_status=captured.get("status", 0), **logged)
         return chunks
 
-    def _pick_fault(self, service: str, operation: str) -> str | None:
+    def _lost_response(self, start_response, fault, served_status: int, logged: dict):
+        """A fault in phase "after": the request was served; its answer is replaced by the fault's error."""
+        status, out_headers, payload = wire.fault_response(logged["service"], fault.error)
+        self.log.add(status=status, injected=True, served_status=served_status, **logged)
+        return _respond(start_response, status, out_headers, payload)
+
+    def _pick_fault(self, service: str, operation: str, fingerprint: str):
+        """The fault (settings.faults, first match wins) that answers this request, or None."""
         with self._fault_lock:
-            for fault in self.settings.faults:
+            for index, fault in enumerate(self.settings.faults):
                 if not fault.matches(service, operation):
                     continue
                 if fault.count is not None and fault.injected >= fault.count:
                     continue
-                if self._random.random() < fault.rate:
+                if self._draw(index, fingerprint) < fault.rate:
                     fault.injected += 1
-                    return fault.error
+                    return fault
         return None
+
+    def _draw(self, index: int, fingerprint: str) -> float:
+        """A number in [0, 1) deciding whether fault `index` hits a request.
+
+        Unseeded: random. Seeded: a function of the seed, the fault, the request's fingerprint and how many
+        identical requests this fault has seen, so parallel clients interleaving differently meet the same faults.
+        """
+        if self.settings.seed is None:
+            return self._random.random()
+        self._seen[(index, fingerprint)] += 1
+        return random.Random(f"{self.settings.seed}/{index}/{fingerprint}/{self._seen[(index, fingerprint)]}").random()
 
     # -- control API ---------------------------------------------------------------------------
     def _control(self, environ, start_response):
@@ -153,6 +187,8 @@ class LocalAws:
                 return _json(start_response, 200, self.settings.as_dict())
             if path == "/_local/config" and method == "POST":
                 self.settings.update(json.loads(_read_body(environ) or b"{}"))
+                with self._fault_lock:
+                    self._seen.clear()
                 if self.settings.seed is not None:
                     self._random.seed(self.settings.seed)
                 return _json(start_response, 200, self.settings.as_dict())
@@ -173,6 +209,8 @@ class LocalAws:
         fresh = Settings()
         for name, value in fresh.as_dict().items():
             setattr(self.settings, name, getattr(fresh, name))
+        with self._fault_lock:
+            self._seen.clear()
         _internal.moto_api_backend.reset()
 
 
@@ -302,6 +340,21 @@ def _forget_a_deleted_buckets_tags() -> None:
 
 
 _forget_a_deleted_buckets_tags()
+
+
+# Query parameters of a presigned URL that change with every signature: not part of what a request is.
+_SIGNATURE_PARAMETERS = ("x-amz-date", "x-amz-signature", "x-amz-credential", "x-amz-security-token", "x-amz-expires")
+
+
+def _fingerprint(service: str, operation: str, method: str, raw_uri: str, body: bytes) -> str:
+    """What identifies a request across its retries: never its signature, date or headers."""
+    path, query = service_model.split_raw_uri(raw_uri)
+    stable = sorted((k, v) for k, values in query.items() if k.lower() not in _SIGNATURE_PARAMETERS for v in values)
+    digest = hashlib.sha256()
+    for part in (service, operation, method, path, json.dumps(stable)):
+        digest.update(part.encode("utf-8", "replace") + b"\0")
+    digest.update(body)
+    return digest.hexdigest()
 
 
 def _read_body(environ) -> bytes:

@@ -7,15 +7,19 @@ import os
 from dataclasses import dataclass, field
 
 JOB_RESULTS = ("SUCCEED", "FAILED")
+FAULT_PHASES = ("before", "after")
 DEFAULT_PORT = int(os.environ.get("LOCAL_AWS_PORT", "4566"))
 
 
 @dataclass
 class Fault:
-    """Answer a share of matching requests with an error instead of serving them.
+    """Answer a share of matching requests with an error.
 
     service/operation: "*" matches any. error: "throttle", "500", "503" or a specific error code.
     rate: share of matching requests (0..1). count: stop after this many injections (None: no limit).
+    phase: "before" answers the error instead of serving the request (nothing happens, as when AWS throttles);
+    "after" serves the request, then answers the error instead of its response (a lost response: the call
+    took effect but the client cannot know it).
     """
 
     service: str = "*"
@@ -23,6 +27,7 @@ class Fault:
     error: str = "throttle"
     rate: float = 1.0
     count: int | None = None
+    phase: str = "before"
     injected: int = 0
 
     def matches(self, service: str, operation: str) -> bool:
@@ -43,6 +48,9 @@ class Settings:
     # Validate every Amplify response against botocore's model; a mismatch is answered as a 500.
     strict_responses: bool = True
     faults: list[Fault] = field(default_factory=list)
+    # With a seed, whether a fault hits a request depends only on the seed, the request (service, operation,
+    # method, path, query and body) and how many identical requests came before it; not on how the requests
+    # of parallel clients interleave. So a run that makes the same calls meets the same faults.
     seed: int | None = None
 
     def update(self, values: dict) -> None:
@@ -87,4 +95,9 @@ def _fault(item) -> Fault:
         raise ValueError("fault rate must be between 0 and 1")
     if fault.count is not None and (not isinstance(fault.count, int) or fault.count < 0):
         raise ValueError("fault count must be a non-negative integer or null")
+    for name in ("service", "operation", "error"):
+        if not isinstance(getattr(fault, name), str) or not getattr(fault, name):
+            raise ValueError(f"fault {name} must be a non-empty string")
+    if fault.phase not in FAULT_PHASES:
+        raise ValueError(f"fault phase must be one of {', '.join(FAULT_PHASES)}, not {fault.phase!r}")
     return fault

@@ -17,7 +17,7 @@ def test_config_merges_and_reports(control):
                         "strict_responses": True, "faults": [], "seed": None}
     merged = control.configure(apps_per_region=3, faults=[{"service": "s3", "error": "503", "count": 1}])
     assert merged["apps_per_region"] == 3 and merged["branches_per_app"] == 50
-    assert merged["faults"] == [{"service": "s3", "operation": "*", "error": "503", "rate": 1.0, "count": 1, "injected": 0}]
+    assert merged["faults"] == [{"service": "s3", "operation": "*", "error": "503", "rate": 1.0, "count": 1, "phase": "before", "injected": 0}]
     assert control.config() == merged
 
 

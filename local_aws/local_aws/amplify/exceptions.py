@@ -49,6 +49,11 @@ class DependentServiceFailureException(AmplifyError):
 
 BY_CODE = {cls.code: cls for cls in AmplifyError.__subclasses__()}
 
+
+def unmodeled(code: str, status: int) -> type[AmplifyError]:
+    """An error class for a code Amplify's model does not name (TooManyRequestsException from a front end)."""
+    return type(code, (AmplifyError,), {"code": code, "status": status})
+
 COMPUTE_ROLE_NOT_ASSUMABLE = (
     "The compute role provided cannot be assumed by Amplify. "
     "Please verify the role exists and has the correct trust relationship"

@@ -146,7 +146,9 @@ def error_response(exc: AmplifyError):
 
     Every Amplify error shape has `message`; ResourceNotFoundException also requires `code`.
     """
-    members = service_model.load("amplify").shape_for(exc.code).members
+    model = service_model.load("amplify")
+    # An unmodeled code (one a front end may answer, injected by name): just a message, as AWS's common errors.
+    members = model.shape_for(exc.code).members if exc.code in model.shape_names else ("message",)
     values = {"message": exc.message, "code": exc.code}
     body = json.dumps({name: values[name] for name in members if name in values}).encode()
     return exc.status, {"Content-Type": "application/json", "x-amzn-ErrorType": exc.code}, body
