@@ -160,6 +160,9 @@ def main():
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     module.require_botocore_at_least(MINIMUM_BOTOCORE, reason="to read compute roles")
+    for option in ("app", "branch_name"):
+        if module.params[option] is not None and not module.params[option].strip():
+            module.fail_json(msg="%s: must not be empty" % option)
     client = module.client("amplify")
 
     try:

@@ -234,6 +234,9 @@ def newest_first(jobs):
 
 def check_options(params):
     """Fail, naming the option, on what can be told wrong without a call."""
+    for option in ("app", "branch_name", "job_id"):
+        if params.get(option) is not None and not params[option].strip():
+            raise AmplifyError("%s: must not be empty" % option)
     if params["wait_timeout"] < 1:
         raise AmplifyError("wait_timeout: must be at least 1 second, not %d" % params["wait_timeout"])
     if params["job_id"] is not None and params["state"] == "started" and params["job_type"] == "RELEASE":

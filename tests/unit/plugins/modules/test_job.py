@@ -74,6 +74,9 @@ def test_start_params():
         (dict(state="stopped", commit_id="abc"), "commit_id: "),
         (dict(job_type="RETRY", job_id="1", commit_message="m"), "commit_message: "),
         (dict(job_id="1"), "job_id: "),
+        (dict(app=""), "app: must not be empty"),
+        (dict(branch_name=" "), "branch_name: must not be empty"),
+        (dict(job_type="RETRY", job_id=""), "job_id: must not be empty"),
     ],
 )
 def test_conflicting_options_name_the_option(overrides, option):
