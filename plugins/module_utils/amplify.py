@@ -10,6 +10,7 @@ snake_case results, working out what differs between what is wanted and what is 
 compute role must pass before Amplify is asked to use it, and the retry policy for Amplify calls.
 """
 
+import base64
 import json
 import random
 import re
@@ -17,14 +18,22 @@ import time
 
 from urllib.parse import unquote
 
+try:
+    from botocore.exceptions import BotoCoreError
+    from botocore.exceptions import ClientError
+except ImportError:
+    pass  # the modules report a missing botocore (AnsibleAWSModule)
+
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import normalize_boto3_result
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.retry import OuterRetry
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.retry import create_once
 
 MINIMUM_BOTOCORE = "1.36.22"
 AMPLIFY_PRINCIPAL = "amplify.amazonaws.com"
@@ -44,7 +53,8 @@ RETRY_CODES = [
     "DependentServiceFailureException",
     "ServiceUnavailableException",
 ]
-amplify_retry = AWSRetry.jittered_backoff(retries=10, delay=1, max_delay=30, catch_extra_error_codes=RETRY_CODES)
+# botocore retries these too (standard mode); the outer retry adds tries only where botocore made few (retry.py).
+amplify_retry = OuterRetry.jittered_backoff(retries=10, delay=1, max_delay=30, catch_extra_error_codes=RETRY_CODES)
 
 # Keys whose contents are the user's own (environment variable names, tag keys): never re-cased.
 USER_KEYED = ["tags", "environmentVariables"]
@@ -84,7 +94,224 @@ def to_snake(resource):
         result["auto_branch_creation_config"] = camel_dict_to_snake_dict(
             cleaned["autoBranchCreationConfig"], ignore_list=USER_KEYED
         )
+    # The values of the variables the resource's secret tag names are never returned either.
+    names = secret_variable_names(cleaned.get("tags"))
+    if names and isinstance(result.get("environment_variables"), dict):
+        result["environment_variables"] = mask_variables(result["environment_variables"], names)
     return result
+
+
+# -- secrets: basic auth credentials and secret environment variables -------------------------------------
+#
+# Amplify returns basicAuthCredentials (base64 of "username:password") in GetApp/GetBranch; it is compared
+# with the value a run would send, internally, and never returned (NEVER_RETURNED). Environment variables
+# have no secret flag in Amplify: the names of the secret ones are recorded in a tag of the app or branch
+# (SECRET_VARIABLES_TAG), so that every module that returns the app or branch masks their values.
+
+# What a secret value is replaced with in results and diffs (the mask Ansible uses for no_log values).
+SECRET_MASK = "********"
+# In a diff: a secret the run changes (or, in check mode, would change).
+SECRET_CHANGED_MASK = "******** (changed)"
+# Tag of an app or branch: the names of its secret environment variables, space separated.
+SECRET_VARIABLES_TAG = "amplify_hosting.ssr:secret-environment-variables"
+# Amplify tag values: at most 256 of letters, digits, spaces and _.:/=+-@ (spaces separate the names).
+SECRET_NAME_RE = re.compile(r"^[\w.:/=+@-]+$")
+TAG_VALUE_MAX = 256
+BASIC_AUTH_MAX = 2000
+# The API members that carry secrets; Amplify's validation errors quote the values they refuse.
+SECRET_MEMBERS = ("basicAuthCredentials", "environmentVariables", "accessToken", "oauthToken")
+_QUOTED_VALUE_RE = re.compile(r"Value '(.*?)' at '([^']*)'", re.S)
+
+
+def secret_variable_names(tags):
+    """The names of the secret environment variables a resource's tags record (sorted, maybe empty)."""
+    value = (tags or {}).get(SECRET_VARIABLES_TAG) if isinstance(tags, dict) else None
+    return sorted(set((value or "").split()))
+
+
+def mask_variables(variables, names):
+    """`variables` with the value of each name in `names` replaced with SECRET_MASK."""
+    return dict((k, SECRET_MASK if k in names else v) for k, v in (variables or {}).items())
+
+
+def basic_auth_value(credentials, option="basic_auth_credentials"):
+    """basicAuthCredentials as Amplify takes it: base64 of "username:password". Errors never show them."""
+    username = (credentials or {}).get("username") or ""
+    password = (credentials or {}).get("password") or ""
+    if not username or not password:
+        raise AmplifyError("%s: username and password must both be given and not empty" % option)
+    if ":" in username:
+        raise AmplifyError("%s: the username must not contain ':' (basic auth sends username:password)" % option)
+    value = base64.b64encode(("%s:%s" % (username, password)).encode("utf-8")).decode("ascii")
+    if len(value) > BASIC_AUTH_MAX:
+        raise AmplifyError(
+            "%s: username and password are too long (Amplify takes at most %d characters of base64, about %d of"
+            " username:password)" % (option, BASIC_AUTH_MAX, BASIC_AUTH_MAX * 3 // 4)
+        )
+    return value
+
+
+def basic_auth_secrets(credentials):
+    """The strings no output may show for these credentials: username, password, username:password, base64."""
+    if not credentials or not credentials.get("username") or not credentials.get("password"):
+        return []
+    plain = "%s:%s" % (credentials["username"], credentials["password"])
+    encoded = base64.b64encode(plain.encode("utf-8")).decode("ascii")
+    return [credentials["username"], credentials["password"], plain, encoded]
+
+
+def basic_auth_params(params):
+    """enableBasicAuth and basicAuthCredentials (base64 of username:password) as the options
+    enable_basic_auth and basic_auth_credentials ask: credentials turn basic auth on unless enable_basic_auth
+    is false; enable_basic_auth alone turns it on or off, leaving the credentials as they are."""
+    wanted = {}
+    if params.get("enable_basic_auth") is not None:
+        wanted["enableBasicAuth"] = params["enable_basic_auth"]
+    if params.get("basic_auth_credentials"):
+        wanted["basicAuthCredentials"] = basic_auth_value(params["basic_auth_credentials"])
+        wanted.setdefault("enableBasicAuth", True)
+    return wanted
+
+
+def check_basic_auth(current, desired):
+    """Basic auth turned on needs credentials: given now, or already set (Amplify returns them)."""
+    if desired.get("enableBasicAuth") and not desired.get("basicAuthCredentials") and not (current or {}).get("basicAuthCredentials"):
+        raise AmplifyError("enable_basic_auth: basic auth needs credentials and none are set; give basic_auth_credentials")
+
+
+def secret_option_values(params):
+    """Every string of a module's secret options that no output may show, in the forms a request carries them
+    (the access token, basic auth in each form, the secret variables' values)."""
+    values = basic_auth_secrets(params.get("basic_auth_credentials"))
+    values += [str(v) for v in (params.get("secret_environment_variables") or {}).values()]
+    if params.get("access_token"):
+        values.append(params["access_token"])
+    return [v for v in values if v]
+
+
+def check_secret_variables(plain, secret):
+    """Fail (naming the options) on what can be checked before any call: a name in both environment_variables
+    and secret_environment_variables, and names the secret tag cannot record."""
+    if secret is None:
+        return
+    both = sorted(set(plain or {}) & set(secret))
+    if both:
+        raise AmplifyError(
+            "secret_environment_variables: %s also in environment_variables; give each variable in one of them"
+            % ", ".join(both)
+        )
+    bad = sorted(name for name in secret if not SECRET_NAME_RE.match(name))
+    if bad:
+        raise AmplifyError(
+            "secret_environment_variables: the name(s) %s cannot be recorded in the tag %s (letters, digits and"
+            " _ . : / = + - @ only)" % (", ".join(repr(name) for name in bad), SECRET_VARIABLES_TAG)
+        )
+    if len(" ".join(sorted(secret))) > TAG_VALUE_MAX:
+        raise AmplifyError(
+            "secret_environment_variables: the names take more than the %d characters the tag %s can hold"
+            % (TAG_VALUE_MAX, SECRET_VARIABLES_TAG)
+        )
+
+
+def split_environment(current_variables, current_tags, plain, secret):
+    """(variables, secret names) a run asks for, from environment_variables (`plain`) and
+    secret_environment_variables (`secret`); (None, None) when neither is given: the variables are left alone.
+
+    The variables are two parts: the secret ones (those the secret tag of the app or branch names) and the
+    others. Each option replaces its own part; the part of an option not given is kept, less any name the
+    given option now sets. Values are compared and sent as strings.
+    """
+    if plain is None and secret is None:
+        return None, None
+    check_secret_variables(plain, secret)
+    current = current_variables or {}
+    marked = set(secret_variable_names(current_tags))
+    plain = None if plain is None else dict((k, str(v)) for k, v in plain.items())
+    secret = None if secret is None else dict((k, str(v)) for k, v in secret.items())
+    if plain is None:
+        plain = dict((k, v) for k, v in current.items() if k not in marked and k not in secret)
+    if secret is None:
+        secret = dict((k, v) for k, v in current.items() if k in marked and k not in plain)
+    variables = dict(plain)
+    variables.update(secret)
+    return variables, sorted(secret)
+
+
+def tags_with_secret_names(current_tags, tags, purge_tags, names):
+    """The tags the resource is to have (give them to ensure_tags with purge_tags=True; None: leave the tags):
+    `tags` as the tags options ask (None: the current ones; purge_tags=False: merged into the current ones),
+    with SECRET_VARIABLES_TAG listing `names` (None: kept as it is; []: removed). The secret tag is the
+    module's own: O(tags) and O(purge_tags) never set or remove it."""
+    if tags is None and names is None:
+        return None
+    current = current_tags or {}
+    if tags is None:
+        wanted = dict(current)
+    elif purge_tags:
+        wanted = dict(tags)
+    else:
+        wanted = dict(current)
+        wanted.update(tags)
+    wanted.pop(SECRET_VARIABLES_TAG, None)
+    value = current.get(SECRET_VARIABLES_TAG) if names is None else " ".join(names)
+    if value:
+        wanted[SECRET_VARIABLES_TAG] = value
+    return wanted
+
+
+def mask_diff(diff, current_variables, names_before, names_after):
+    """A managed_diff() without secrets: basic_auth_credentials masked, and the values of the environment
+    variables secret before or after the run (a value the run changes shows as SECRET_CHANGED_MASK)."""
+    before, after = diff.get("before") or {}, diff.get("after") or {}
+    if "basic_auth_credentials" in after:
+        had = before.get("basic_auth_credentials")
+        before["basic_auth_credentials"] = SECRET_MASK if had else ""
+        after["basic_auth_credentials"] = SECRET_CHANGED_MASK if had else SECRET_MASK
+    hidden = set(names_before or []) | set(names_after or [])
+    if isinstance(before.get("environment_variables"), dict):
+        before["environment_variables"] = mask_variables(before["environment_variables"], hidden)
+    if isinstance(after.get("environment_variables"), dict):
+        current = current_variables or {}
+        after["environment_variables"] = dict(
+            (k, (SECRET_CHANGED_MASK if k in current and str(current[k]) != str(v) else SECRET_MASK)
+             if k in (names_after or []) else v)
+            for k, v in after["environment_variables"].items()
+        )
+    return diff
+
+
+def _scrub_text(text, secrets):
+    def quoted(match):
+        if match.group(2).split(".")[0] in SECRET_MEMBERS:
+            return "Value '%s' at '%s'" % (SECRET_MASK, match.group(2))
+        return match.group(0)
+
+    text = _QUOTED_VALUE_RE.sub(quoted, text)
+    for secret in sorted(set(s for s in secrets if s), key=len, reverse=True):
+        text = text.replace(secret, SECRET_MASK)
+    return text
+
+
+def _scrub(value, secrets):
+    if isinstance(value, dict):
+        return dict((k, _scrub(v, secrets)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return [_scrub(v, secrets) for v in value]
+    if isinstance(value, str):
+        return _scrub_text(value, secrets)
+    return value
+
+
+def scrub_error(error, secrets):
+    """`error` (an AmplifyError) as it may be shown after a call that carried secrets: without any of the
+    strings in `secrets`, and without the values Amplify's validation errors quote for the members that carry
+    secrets ("Value '...' at 'environmentVariables.X'"), which may be cut short and so escape the first."""
+    exception = error.exception
+    if hasattr(exception, "response") and hasattr(exception, "operation_name"):  # a botocore ClientError
+        exception = type(exception)(_scrub(exception.response, secrets), exception.operation_name)
+    elif exception is not None:
+        exception = AmplifyError(_scrub_text(str(exception), secrets))
+    return AmplifyError(_scrub_text(error.message or "", secrets), exception=exception, **_scrub(error.kwargs, secrets))
 
 
 def paginate(client, operation, result_key, **params):
@@ -108,9 +335,15 @@ def list_apps(client):
 
 
 @AmplifyErrorHandler.common_error_handler("create app")
-@amplify_retry
 def create_app(client, **params):
-    return client.create_app(**params)["app"]
+    """CreateApp, never twice (names are not unique): after an answer that leaves open whether the app was made,
+    the app with the name is looked for first. The caller has found no app with the name before."""
+
+    def made():
+        apps = [app for app in list_apps(client) if app["name"] == params["name"]]
+        return apps[0] if len(apps) == 1 else None
+
+    return create_once(client, "amplify", "CreateApp", lambda: client.create_app(**params)["app"], made)
 
 
 @AmplifyErrorHandler.common_error_handler("update app")
@@ -138,9 +371,13 @@ def list_branches(client, app_id):
 
 
 @AmplifyErrorHandler.common_error_handler("create branch")
-@amplify_retry
 def create_branch(client, app_id, branch_name, **params):
-    return client.create_branch(appId=app_id, branchName=branch_name, **params)["branch"]
+    """CreateBranch, never twice: after an answer that leaves open whether the branch was made, it is read first."""
+    return create_once(
+        client, "amplify", "CreateBranch",
+        lambda: client.create_branch(appId=app_id, branchName=branch_name, **params)["branch"],
+        lambda: get_branch(client, app_id, branch_name),
+    )
 
 
 @AmplifyErrorHandler.common_error_handler("update branch")
@@ -169,9 +406,23 @@ def untag_resource(client, arn, keys):
 
 
 @AmplifyErrorHandler.common_error_handler("start job")
-@amplify_retry
 def start_job(client, app_id, branch_name, **params):
-    return client.start_job(appId=app_id, branchName=branch_name, **params)["jobSummary"]
+    """StartJob, never twice: after an answer that leaves open whether a RELEASE started, the branch's newest job
+    is read first: of the same commit and not failed, it is the one started (the caller starts a release only
+    when the newest job is of another commit or failed). Without a commit id such an answer is an error."""
+
+    def started():
+        jobs = list_jobs(client, app_id, branch_name)
+        newest = max(jobs, key=lambda j: int(j["jobId"]) if str(j.get("jobId", "")).isdigit() else -1) if jobs else None
+        if newest and newest.get("commitId") == params["commitId"] and newest.get("status") not in ("FAILED", "CANCELLED"):
+            return newest
+        return None
+
+    return create_once(
+        client, "amplify", "StartJob",
+        lambda: client.start_job(appId=app_id, branchName=branch_name, **params)["jobSummary"],
+        started if params.get("commitId") and params.get("jobType") == "RELEASE" else None,
+    )
 
 
 @AmplifyErrorHandler.list_error_handler("get job")
@@ -458,3 +709,96 @@ def is_propagation_error(error):
     response = getattr(error, "response", {}) or {}
     info = response.get("Error", {})
     return info.get("Code") == "BadRequestException" and "cannot be assumed" in (info.get("Message") or "").lower()
+
+
+# -- compute roles: reading one from IAM, and writing it while IAM propagates it ----------------------------
+
+# Backoff between tries while IAM propagates a role to Amplify: doubling from PROPAGATION_FIRST_DELAY up to
+# PROPAGATION_MAX_DELAY seconds, each pause a random half to all of that, never past the wait timeout.
+PROPAGATION_FIRST_DELAY = 1.0
+PROPAGATION_MAX_DELAY = 15.0
+
+
+def parse_role_ref(value, option="role"):
+    """(ARN or None, role name) of an option that names an IAM role by ARN or by name, checked without a call;
+    an AmplifyError naming `option` when it is neither."""
+    if ":" in value:
+        parsed = parse_role_arn(value)
+        if parsed is None:
+            raise AmplifyError(
+                "%s: %r is not an IAM role ARN (arn:aws:iam::<12-digit account id>:role/[path/]<name>) "
+                "nor a role name" % (option, value)
+            )
+        return value, parsed[2]
+    if not ROLE_NAME_RE.match(value):
+        raise AmplifyError(
+            "%s: %r is neither an IAM role name (up to 64 letters, digits and +=,.@_-) nor a role ARN" % (option, value)
+        )
+    return None, value
+
+
+def role_ref_matches(value, arn):
+    """Whether `value` (a role ARN, or a role name: unique in an account, whatever its path) names the role `arn`."""
+    if ":" in value:
+        return value == arn
+    parsed = parse_role_arn(arn)
+    return parsed is not None and parsed[2] == value
+
+
+def role_arn_for(value, resource_arn):
+    """The ARN the role `value` (an ARN, or a role name: path /) has or would have, in the account and
+    partition of `resource_arn` (the app or branch it is for): for a role check mode cannot read yet."""
+    if ":" in value:
+        return value
+    parts = resource_arn.split(":")
+    return "arn:%s:iam::%s:role/%s" % (parts[1], parts[4], value)
+
+
+def read_compute_role(iam, name, arn=None, option="role", missing_ok=False):
+    """The IAM role named `name` (which must be `arn` when given), once it is known to exist and to trust
+    Amplify; an AmplifyError naming `option` otherwise. One GetRole.
+
+    With missing_ok (check mode), None when the role does not exist: an earlier task of the same run may be
+    what creates it. `iam` is a client made with a retry decorator (calls pass aws_retry=True).
+    """
+    try:
+        role = iam.get_role(RoleName=name, aws_retry=True)["Role"]
+    except is_boto3_error_code("NoSuchEntity"):
+        if missing_ok:
+            return None
+        raise AmplifyError("%s: IAM role %r does not exist in this account" % (option, arn or name)) from None
+    except (ClientError, BotoCoreError) as e:  # pylint: disable=duplicate-except
+        raise AmplifyError("Failed to get IAM role %s" % name, exception=e) from e
+    if arn and role["Arn"] != arn:
+        raise AmplifyError(
+            "%s: IAM role %s does not exist; the role named %r in this account is %s (another path or account)"
+            % (option, arn, name, role["Arn"])
+        )
+    if not trust_allows_amplify(role.get("AssumeRolePolicyDocument")):
+        raise AmplifyError(
+            "%s: the trust policy of IAM role %s does not let %s assume it; add a statement allowing "
+            "sts:AssumeRole to the service principal %s" % (option, role["Arn"], AMPLIFY_PRINCIPAL, AMPLIFY_PRINCIPAL)
+        )
+    return role
+
+
+def retry_while_propagating(write, role_arn, target, wait_timeout, option="role"):
+    """write() (a call that sets `role_arn` on `target`, described for messages), retried while Amplify answers
+    that the role cannot be assumed yet (IAM propagation of a new role or trust policy), for up to wait_timeout
+    seconds (0: one try); returns what write() returns. Any other error is raised at once; giving up raises an
+    AmplifyError naming `option`. Each refused try wrote nothing, so giving up leaves nothing half made.
+    """
+    backoff = Backoff(wait_timeout, PROPAGATION_FIRST_DELAY, PROPAGATION_MAX_DELAY)
+    while True:
+        try:
+            return write()
+        except AmplifyError as e:
+            if not is_propagation_error(e.exception):
+                raise
+            if not backoff.pause():
+                raise AmplifyError(
+                    "%s: Amplify still cannot assume IAM role %s for %s after %d seconds (%d tries); IAM "
+                    "propagation of a new role or trust policy may need longer: raise wait_timeout (now %d)"
+                    % (option, role_arn, target, round(backoff.elapsed()), backoff.pauses + 1, wait_timeout),
+                    exception=e.exception,
+                ) from None

@@ -76,7 +76,8 @@ options:
   environment_variables:
     description:
       - The app's environment variables, as a map of names to values. The map replaces the app's variables
-        entirely; V({}) removes them all. Values are turned into strings.
+        (all but the secret ones, see O(secret_environment_variables)); V({}) removes them. Values are turned
+        into strings.
     type: dict
   build_spec:
     description:
@@ -122,6 +123,50 @@ options:
       - On an existing app they are neither compared, added nor removed, even with O(purge_tags=true), so an app
         several playbook runs share keeps, for example, the C(environment) that created it.
     type: dict
+  secret_environment_variables:
+    description:
+      - Environment variables whose values are secret (API keys, passwords), as a map of names to values.
+        Amplify gets them as environment variables like the others (it has no secret flag); their values
+        are never logged, returned or shown in a diff (V(********)).
+      - The names (never the values) are recorded in the app's tag
+        C(amplify_hosting.ssr:secret-environment-variables), so that every module of the collection that returns
+        the app masks their values (M(amplify_hosting.ssr.app_info), this module's RV(app) and diff).
+        That tag is the module's own; O(tags) and O(purge_tags) neither set nor remove it.
+      - The map replaces the app's secret variables; V({}) removes them; not given, they are left as they are.
+        O(environment_variables) replaces the other variables; each option manages its own part, and a name
+        may not be in both.
+      - The values are compared with the app's on every run (internally), so a run that changes nothing writes
+        nothing, and a changed value is an update.
+      - Names are letters, digits and the characters C(_.:/=+-@) (what the tag can hold), at most 256 characters in all.
+      - Ansible masks every occurrence of a no_log value in the output, so avoid values that are short or common words.
+    type: dict
+    version_added: 0.1.0
+  enable_basic_auth:
+    description:
+      - Whether visitors must log in with basic auth (a username and password) to see the app.
+      - Not given, O(basic_auth_credentials) turns it on, and otherwise it is left as it is. V(true) needs
+        credentials, given in O(basic_auth_credentials) or already set on the app.
+      - Amplify applies a change to an SSR app at the branch's next deployment.
+    type: bool
+    version_added: 0.1.0
+  basic_auth_credentials:
+    description:
+      - The basic auth username and password. Amplify takes them as the base64 of C(username:password).
+      - Amplify returns that base64 value; the module compares it, internally, with the one it would send, so a
+        run that changes nothing writes nothing and a new username or password is an update. It is never
+        returned, and a diff shows V(********) (V(******** (changed)) for a change).
+      - Never logged; give them from ansible-vault or the environment.
+    type: dict
+    version_added: 0.1.0
+    suboptions:
+      username:
+        description: The username; it must not contain V(:).
+        type: str
+        required: true
+      password:
+        description: The password.
+        type: str
+        required: true
 notes:
   - Supports C(check_mode) and C(diff); the diff shows, before and after, the options that change and the tags.
   - Compute roles need botocore 1.36.22 or later.
@@ -145,6 +190,17 @@ EXAMPLES = r"""
       environment: dev
   register: demo_app
 
+- name: The same app behind basic auth, with a secret variable (values from ansible-vault)
+  amplify_hosting.ssr.app:
+    name: compute-role-demo
+    basic_auth_credentials:
+      username: preview
+      password: "{{ vault_preview_password }}"
+    environment_variables:
+      BUCKET_NAME: compute-role-demo-dev-images
+    secret_environment_variables:
+      API_KEY: "{{ vault_api_key }}"
+
 - name: Show the app's default domain
   ansible.builtin.debug:
     msg: "https://main.{{ demo_app.app.default_domain }}"
@@ -164,7 +220,8 @@ RETURN = r"""
 app:
   description:
     - The app as it is after the run (in check mode, as it would be). Empty after O(state=absent).
-    - The access token and basic auth credentials are never returned.
+    - The access token and basic auth credentials are never returned, nor the values of secret environment
+      variables.
   returned: always
   type: dict
   contains:
@@ -203,8 +260,11 @@ app:
       type: str
       returned: when set
     environment_variables:
-      description: The app's environment variables.
+      description: The app's environment variables; the value of each secret one is V(********).
       type: dict
+    enable_basic_auth:
+      description: Whether visitors must log in with basic auth (the credentials are never returned).
+      type: bool
     build_spec:
       description: The build specification.
       type: str
@@ -242,14 +302,23 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import MINIMUM_BOTOCORE
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import AmplifyError
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import api_params
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import basic_auth_params
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import changed_params
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import check_basic_auth
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import check_compute_platform
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import check_role_arn
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import check_secret_variables
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import create_app
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import delete_app
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import ensure_tags
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import find_app
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import managed_diff
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import mask_diff
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import scrub_error
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import secret_option_values
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import secret_variable_names
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import split_environment
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import tags_with_secret_names
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import to_snake
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import update_app
 
@@ -270,6 +339,8 @@ MANAGED = {
     "enable_branch_auto_build": "enableBranchAutoBuild",
     "enable_auto_branch_creation": "enableAutoBranchCreation",
     "auto_branch_creation_patterns": "autoBranchCreationPatterns",
+    "enable_basic_auth": "enableBasicAuth",
+    "basic_auth_credentials": "basicAuthCredentials",
 }
 
 
@@ -292,6 +363,8 @@ def desired_state(params):
         desired["environmentVariables"] = dict((k, str(v)) for k, v in desired["environmentVariables"].items())
     if "customRules" in desired:
         desired["customRules"] = [dict((k, v) for k, v in rule.items() if v is not None) for rule in desired["customRules"]]
+    desired.update(basic_auth_params(params))
+    check_secret_variables(params["environment_variables"], params["secret_environment_variables"])
     return desired
 
 
@@ -303,15 +376,18 @@ def check_platform_after(app, desired, params):
         check_compute_platform(platform, "compute_role_arn" if params["compute_role_arn"] else "platform")
 
 
-def ensure_created(client, module, desired):
+def ensure_created(client, module, desired, secret_names=None):
     params = dict((k, v) for k, v in desired.items() if v != "")
     if module.params["access_token"]:
         params["accessToken"] = module.params["access_token"]
     tags = dict(module.params["creation_tags"] or {}, **(module.params["tags"] or {}))
+    # The secret tag names the secret environment variables.
+    tags = tags_with_secret_names({}, tags, True, secret_names) or {}
     if tags:
         params["tags"] = tags
     diff = managed_diff({}, desired, MANAGED, extra_after={"tags": tags})
     diff["before"] = {}
+    mask_diff(diff, {}, [], secret_names)
     if module.check_mode:
         planned = dict(params, tags=tags)
         planned.pop("accessToken", None)
@@ -329,7 +405,7 @@ def wanted_tags(params, app):
     return dict(tags, **kept)
 
 
-def ensure_updated(client, module, app, desired):
+def ensure_updated(client, module, app, desired, secret_names=None):
     changes = changed_params(desired, app)
     # The token goes with a new repository, and only into the call: never into results or the diff.
     secrets = {}
@@ -341,14 +417,15 @@ def ensure_updated(client, module, app, desired):
             after.update(changes)
         else:
             after = update_app(client, app["appId"], **dict(changes, **secrets))
-    tags_changed, tags_after = ensure_tags(
-        client, module, app["appArn"], app.get("tags"), wanted_tags(module.params, app), module.params["purge_tags"]
-    )
+    # The tags asked for, and the secret tag: the module's own, never purged nor set by O(tags).
+    tags = tags_with_secret_names(app.get("tags"), wanted_tags(module.params, app), module.params["purge_tags"], secret_names)
+    tags_changed, tags_after = ensure_tags(client, module, app["appArn"], app.get("tags"), tags, True)
     after["tags"] = tags_after
     extra = ({"tags": app.get("tags") or {}}, {"tags": tags_after}) if tags_changed else ({}, {})
     # An app without a compute role has none in the API; "" is how results and diffs say so.
     before = dict(app, computeRoleArn=app.get("computeRoleArn") or "")
     diff = managed_diff(before, changes, MANAGED, extra_before=extra[0], extra_after=extra[1])
+    mask_diff(diff, app.get("environmentVariables"), secret_variable_names(app.get("tags")), secret_variable_names(tags_after))
     return dict(changed=bool(changes) or tags_changed, app=app_result(after), diff=diff)
 
 
@@ -361,12 +438,20 @@ def ensure_present(client, module):
             "app_id: no Amplify app has the id %r in this account and region; omit app_id to create an app by name"
             % params["app_id"]
         )
+    # environment_variables and secret_environment_variables each replace their part of the variables.
+    variables, secret_names = split_environment(
+        (app or {}).get("environmentVariables"), (app or {}).get("tags"),
+        params["environment_variables"], params["secret_environment_variables"],
+    )
+    if variables is not None:
+        desired["environmentVariables"] = variables
+    check_basic_auth(app, desired)
     if app is None:
         desired.setdefault("platform", DEFAULT_PLATFORM)
         check_platform_after(None, desired, params)
-        return ensure_created(client, module, desired)
+        return ensure_created(client, module, desired, secret_names)
     check_platform_after(app, desired, params)
-    return ensure_updated(client, module, app, desired)
+    return ensure_updated(client, module, app, desired, secret_names)
 
 
 def ensure_absent(client, module):
@@ -407,6 +492,13 @@ def main():
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
         creation_tags=dict(type="dict"),
+        secret_environment_variables=dict(type="dict", no_log=True),
+        enable_basic_auth=dict(type="bool"),
+        basic_auth_credentials=dict(
+            type="dict",
+            no_log=True,
+            options=dict(username=dict(type="str", required=True, no_log=True), password=dict(type="str", required=True, no_log=True)),
+        ),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
@@ -415,12 +507,22 @@ def main():
     )
     module.require_botocore_at_least(MINIMUM_BOTOCORE, reason="to manage compute roles")
     client = module.client("amplify")
+    # Ansible masks the values of no_log options in whatever the module returns; add the forms they take on
+    # the wire (username:password, its base64), for error messages that quote a request.
+    secrets = secret_option_values(module.params)
+    module.no_log_values.update(secrets)
 
     try:
-        if module.params["state"] == "present":
-            result = ensure_present(client, module)
-        else:
-            result = ensure_absent(client, module)
+        try:
+            if module.params["state"] == "present":
+                result = ensure_present(client, module)
+            else:
+                result = ensure_absent(client, module)
+        except AmplifyError as e:
+            if not secrets:
+                raise
+            # Re-raised without the original (which may quote the request) as cause or context.
+            raise scrub_error(e, secrets) from None
     except AmplifyError as e:
         module.fail_json_aws_error(e)
 

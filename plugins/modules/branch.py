@@ -17,6 +17,11 @@ description:
   - With O(app) given as an app id, a run that changes nothing makes a single read (GetBranch). The app
     itself is read only when the branch does not exist, or when a compute role is being set or changed
     (to check that the app's platform supports compute roles).
+  - A compute role being set or changed is checked before anything is written, so that a bad role never
+    leaves a branch half made (created, or updated, without its role) - the app must be an SSR app, and the
+    role (read from IAM) must exist and trust V(amplify.amazonaws.com). It then goes into the same
+    C(CreateBranch) or C(UpdateBranch) call as the rest, retried while IAM propagates a new role (see
+    O(wait_timeout)). A branch that already has the role asked for costs no IAM read.
 author:
   - amplify_hosting.ssr contributors (@amplify-hosting)
 options:
@@ -61,17 +66,79 @@ options:
   environment_variables:
     description:
       - The branch's environment variables, as a map of names to values. The map replaces the branch's
-        variables entirely; V({}) removes them all. Values are turned into strings.
+        variables (all but the secret ones, see O(secret_environment_variables)); V({}) removes them. Values
+        are turned into strings.
     type: dict
   compute_role_arn:
     description:
-      - The ARN of the IAM role the branch's server-side rendering compute runs with, overriding the app's
-        default compute role. V("") removes the override, so the branch uses the app's role again.
-      - The role must trust V(amplify.amazonaws.com); use M(amplify_hosting.ssr.compute_role) to have the
-        role checked and IAM propagation waited for.
+      - The IAM role the branch's server-side rendering compute runs with, overriding the app's default
+        compute role, by ARN (V(arn:aws:iam::123456789012:role/[path/]name)) or by role name (looked up in IAM
+        in the account of the credentials, as M(amplify_hosting.ssr.compute_role) does). V("") removes the
+        override, so the branch uses the app's role again.
+      - A role name is compared with the branch's role by name (role names are unique in an account), so a
+        branch that already runs with it costs no IAM read either.
+      - When it is set or changed, the module reads the role from IAM and fails before writing anything
+        when it does not exist (in check mode it warns instead, as an earlier task may create it, and reports
+        a role name with the ARN it would have, with path V(/) in the app's account and partition) or when its trust
+        policy does not let V(amplify.amazonaws.com) assume it. While Amplify answers that a new role
+        "cannot be assumed" (IAM propagation), the write is retried for up to O(wait_timeout) seconds.
       - Only for branches of apps on the V(WEB_COMPUTE) and V(WEB_DYNAMIC) platforms; on any other app the
         module fails before writing anything.
     type: str
+  wait_timeout:
+    description:
+      - How many seconds to keep retrying the write that sets O(compute_role_arn) while Amplify answers that
+        the role cannot be assumed yet (IAM propagation of a new role or trust policy), with exponential
+        backoff and jitter. V(0) tries once. Nothing is written by a refused try.
+      - Not used when O(compute_role_arn) is not being set or changed, nor in check mode.
+    type: int
+    default: 120
+    version_added: 0.1.0
+  secret_environment_variables:
+    description:
+      - Environment variables whose values are secret (API keys, passwords), as a map of names to values.
+        Amplify gets them as environment variables like the others (it has no secret flag); their values
+        are never logged, returned or shown in a diff (V(********)).
+      - The names (never the values) are recorded in the branch's tag
+        C(amplify_hosting.ssr:secret-environment-variables), so that every module of the collection that returns
+        the branch masks their values (M(amplify_hosting.ssr.branch_info), this module's RV(branch) and diff).
+        That tag is the module's own; O(tags) and O(purge_tags) neither set nor remove it.
+      - The map replaces the branch's secret variables; V({}) removes them; not given, they are left as they are.
+        O(environment_variables) replaces the other variables; each option manages its own part, and a name
+        may not be in both.
+      - The values are compared with the branch's on every run (internally), so a run that changes nothing writes
+        nothing, and a changed value is an update.
+      - Names are letters, digits and the characters C(_.:/=+-@) (what the tag can hold), at most 256 characters in all.
+      - Ansible masks every occurrence of a no_log value in the output, so avoid values that are short or common words.
+    type: dict
+    version_added: 0.1.0
+  enable_basic_auth:
+    description:
+      - Whether visitors must log in with basic auth (a username and password) to see the branch. It
+        takes precedence over the app's basic auth (M(amplify_hosting.ssr.app)).
+      - Not given, O(basic_auth_credentials) turns it on, and otherwise it is left as it is. V(true) needs
+        credentials, given in O(basic_auth_credentials) or already set on the branch.
+      - Amplify applies a change to an SSR app at the branch's next deployment.
+    type: bool
+    version_added: 0.1.0
+  basic_auth_credentials:
+    description:
+      - The basic auth username and password. Amplify takes them as the base64 of C(username:password).
+      - Amplify returns that base64 value; the module compares it, internally, with the one it would send, so a
+        run that changes nothing writes nothing and a new username or password is an update. It is never
+        returned, and a diff shows V(********) (V(******** (changed)) for a change).
+      - Never logged; give them from ansible-vault or the environment.
+    type: dict
+    version_added: 0.1.0
+    suboptions:
+      username:
+        description: The username; it must not contain V(:).
+        type: str
+        required: true
+      password:
+        description: The password.
+        type: str
+        required: true
 notes:
   - Supports C(check_mode) and C(diff); the diff shows, before and after, the options that change and the tags.
   - The URL returned is C(https://<display name>.<default domain>), where the display name is the branch
@@ -79,6 +146,8 @@ notes:
     the app anyway; otherwise it is derived from the app id as C(<app id>.amplifyapp.com), which is what
     Amplify gives every app, so no extra read is made for it.
   - Compute roles need botocore 1.36.22 or later.
+  - Setting O(compute_role_arn) needs C(iam:GetRole) on the role besides the Amplify permissions, and
+    C(iam:PassRole) on it for Amplify to accept it.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -95,11 +164,24 @@ EXAMPLES = r"""
     framework: Next.js - SSR
     enable_auto_build: true
     compute_role_arn: arn:aws:iam::123456789012:role/compute-role-demo-prod
+    wait_timeout: 180
     environment_variables:
       BUCKET_NAME: compute-role-demo-prod-images
     tags:
       environment: prod
   register: main_branch
+
+- name: A preview branch behind basic auth, with a secret variable (values from ansible-vault)
+  amplify_hosting.ssr.branch:
+    app: "{{ demo_app.app.app_id }}"
+    branch_name: preview
+    basic_auth_credentials:
+      username: preview
+      password: "{{ vault_preview_password }}"
+    environment_variables:
+      BUCKET_NAME: compute-role-demo-dev-images
+    secret_environment_variables:
+      API_KEY: "{{ vault_api_key }}"
 
 - name: Show where the branch is served
   ansible.builtin.debug:
@@ -112,6 +194,18 @@ EXAMPLES = r"""
     stage: DEVELOPMENT
     compute_role_arn: ""
 
+- name: A staging branch running with a role given by name (checked in IAM before the branch is written)
+  amplify_hosting.ssr.branch:
+    app: compute-role-demo
+    branch_name: staging
+    stage: BETA
+    compute_role_arn: compute-role-demo-staging
+  register: staging_branch
+
+- name: Show the role's ARN
+  ansible.builtin.debug:
+    msg: "{{ staging_branch.branch.compute_role_arn }}"
+
 - name: Delete the feature branch
   amplify_hosting.ssr.branch:
     app: compute-role-demo
@@ -123,7 +217,7 @@ RETURN = r"""
 branch:
   description:
     - The branch as it is after the run (in check mode, as it would be). Empty after O(state=absent).
-    - Basic auth credentials are never returned.
+    - Basic auth credentials are never returned, nor the values of secret environment variables.
   returned: always
   type: dict
   contains:
@@ -162,10 +256,13 @@ branch:
       description: Whether the branch builds on every push.
       type: bool
     environment_variables:
-      description: The branch's environment variables.
+      description: The branch's environment variables; the value of each secret one is V(********).
       type: dict
+    enable_basic_auth:
+      description: Whether visitors must log in with basic auth (the credentials are never returned).
+      type: bool
     compute_role_arn:
-      description: The branch's own compute role; V("") when it uses the app's default.
+      description: The ARN of the branch's own compute role (also when O(compute_role_arn) gave a role name); V("") when it uses the app's default.
       type: str
       sample: arn:aws:iam::123456789012:role/compute-role-demo-prod
     active_job_id:
@@ -196,10 +293,12 @@ from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import AmplifyError
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import api_params
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import app_not_found
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import basic_auth_params
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import branch_result
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import changed_params
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import check_basic_auth
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import check_compute_platform
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import check_role_arn
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import check_secret_variables
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import create_branch
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import default_domain
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import delete_branch
@@ -207,7 +306,19 @@ from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import get_app
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import locate_branch
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import managed_diff
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import mask_diff
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import parse_role_ref
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import read_compute_role
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import retry_while_propagating
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import role_arn_for
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import role_ref_matches
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import scrub_error
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import secret_option_values
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import secret_variable_names
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import split_environment
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import tags_with_secret_names
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import update_branch
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.retry import OuterRetry
 
 # Option name -> API member, for what the module compares and updates.
 MANAGED = {
@@ -217,15 +328,20 @@ MANAGED = {
     "enable_auto_build": "enableAutoBuild",
     "environment_variables": "environmentVariables",
     "compute_role_arn": "computeRoleArn",
+    "enable_basic_auth": "enableBasicAuth",
+    "basic_auth_credentials": "basicAuthCredentials",
 }
 
 
 def desired_state(params):
     """What the user asks for, as API members, after checking what can be checked without a call."""
-    check_role_arn(params["compute_role_arn"], "compute_role_arn", allow_empty=True)
+    if params["compute_role_arn"]:
+        parse_role_ref(params["compute_role_arn"], "compute_role_arn")
     desired = api_params(params, MANAGED)
     if "environmentVariables" in desired:
         desired["environmentVariables"] = dict((k, str(v)) for k, v in desired["environmentVariables"].items())
+    desired.update(basic_auth_params(params))
+    check_secret_variables(params["environment_variables"], params["secret_environment_variables"])
     return desired
 
 
@@ -239,39 +355,80 @@ def check_app_platform(client, app_id, app):
     return app
 
 
-def ensure_created(client, module, app_id, app, desired):
+def check_compute_role(client, module, app_id, app, value):
+    """Before any write: the app must be an SSR app (read if not read yet) and the role `value` (ARN or name)
+    must exist and trust Amplify (one IAM GetRole). Returns (the app, the role's ARN). Fails naming
+    compute_role_arn; in check mode a missing role is a warning and its ARN the one it would have."""
+    app = check_app_platform(client, app_id, app)
+    arn, name = parse_role_ref(value, "compute_role_arn")
+    iam = module.client("iam", retry_decorator=OuterRetry.jittered_backoff())
+    role = read_compute_role(iam, name, arn, "compute_role_arn", missing_ok=module.check_mode)
+    if role is not None:
+        return app, role["Arn"]
+    module.warn(
+        "compute_role_arn: IAM role %s does not exist (yet); check mode reports the branch as if an earlier task "
+        "of the run created it, and a real run fails unless one does" % value
+    )
+    return app, role_arn_for(value, app["appArn"])
+
+
+def write_with_role(module, write, role_arn, target):
+    """write(); when it sets a compute role, retried while IAM propagates the role (up to wait_timeout)."""
+    if not role_arn:
+        return write()
+    return retry_while_propagating(write, role_arn, target, module.params["wait_timeout"], "compute_role_arn")
+
+
+def ensure_created(client, module, app_id, app, desired, secret_names=None):
     name = module.params["branch_name"]
     if desired.get("computeRoleArn"):
-        app = check_app_platform(client, app_id, app)
+        app, desired["computeRoleArn"] = check_compute_role(client, module, app_id, app, desired["computeRoleArn"])
     params = dict((k, v) for k, v in desired.items() if v != "")
-    if module.params["tags"]:
-        params["tags"] = module.params["tags"]
-    diff = managed_diff({}, desired, MANAGED, extra_after={"tags": module.params["tags"] or {}})
+    # The tags asked for, and the secret tag naming the secret environment variables.
+    tags = tags_with_secret_names({}, module.params["tags"], True, secret_names) or {}
+    if tags:
+        params["tags"] = tags
+    diff = managed_diff({}, desired, MANAGED, extra_after={"tags": tags})
     diff["before"] = {}
+    mask_diff(diff, {}, [], secret_names)
     domain = default_domain(app_id, app)
     if module.check_mode:
-        planned = dict(params, branchName=name, displayName=name.replace("/", "-"), tags=module.params["tags"] or {})
+        planned = dict(params, branchName=name, displayName=name.replace("/", "-"), tags=tags)
         return dict(changed=True, branch=branch_result(planned, app_id, domain), diff=diff)
-    created = create_branch(client, app_id, name, **params)
+    created = write_with_role(
+        module,
+        lambda: create_branch(client, app_id, name, **params),
+        params.get("computeRoleArn"),
+        "new branch %s of app %s" % (name, app_id),
+    )
     return dict(changed=True, branch=branch_result(created, app_id, domain), diff=diff)
 
 
-def ensure_updated(client, module, app_id, app, branch, desired):
+def ensure_updated(client, module, app_id, app, branch, desired, secret_names=None):
+    wanted_role, current_role = desired.get("computeRoleArn"), branch.get("computeRoleArn")
+    if wanted_role and current_role and role_ref_matches(wanted_role, current_role):
+        desired = dict(desired, computeRoleArn=current_role)  # the same role by name: nothing to read
     changes = changed_params(desired, branch)
     if changes.get("computeRoleArn"):
-        app = check_app_platform(client, app_id, app)
+        app, changes["computeRoleArn"] = check_compute_role(client, module, app_id, app, changes["computeRoleArn"])
     after = dict(branch)
     if changes:
         if module.check_mode:
             after.update(changes)
         else:
-            after = update_branch(client, app_id, branch["branchName"], **changes)
-    tags_changed, tags_after = ensure_tags(
-        client, module, branch["branchArn"], branch.get("tags"), module.params["tags"], module.params["purge_tags"]
-    )
+            after = write_with_role(
+                module,
+                lambda: update_branch(client, app_id, branch["branchName"], **changes),
+                changes.get("computeRoleArn"),
+                "branch %s of app %s" % (branch["branchName"], app_id),
+            )
+    # The tags asked for, and the secret tag: its own, never purged nor set by O(tags).
+    wanted_tags = tags_with_secret_names(branch.get("tags"), module.params["tags"], module.params["purge_tags"], secret_names)
+    tags_changed, tags_after = ensure_tags(client, module, branch["branchArn"], branch.get("tags"), wanted_tags, True)
     after["tags"] = tags_after
     extra = ({"tags": branch.get("tags") or {}}, {"tags": tags_after}) if tags_changed else ({}, {})
     diff = managed_diff(branch, changes, MANAGED, extra_before=extra[0], extra_after=extra[1])
+    mask_diff(diff, branch.get("environmentVariables"), secret_variable_names(branch.get("tags")), secret_variable_names(tags_after))
     if "compute_role_arn" in diff["before"]:
         diff["before"]["compute_role_arn"] = diff["before"]["compute_role_arn"] or ""
     result = branch_result(after, app_id, default_domain(app_id, app))
@@ -284,10 +441,18 @@ def ensure_present(client, module):
     app_id, app, branch = locate_branch(client, params["app"], params["branch_name"])
     if app_id is None:
         raise app_not_found(params["app"])
+    # environment_variables and secret_environment_variables each replace their part of the variables.
+    variables, secret_names = split_environment(
+        (branch or {}).get("environmentVariables"), (branch or {}).get("tags"),
+        params["environment_variables"], params["secret_environment_variables"],
+    )
+    if variables is not None:
+        desired["environmentVariables"] = variables
+    check_basic_auth(branch, desired)
     if branch is None:
-        result = ensure_created(client, module, app_id, app, desired)
+        result = ensure_created(client, module, app_id, app, desired, secret_names)
     else:
-        result = ensure_updated(client, module, app_id, app, branch, desired)
+        result = ensure_updated(client, module, app_id, app, branch, desired, secret_names)
     result["url"] = result["branch"]["url"]
     return result
 
@@ -313,18 +478,38 @@ def main():
         enable_auto_build=dict(type="bool"),
         environment_variables=dict(type="dict"),
         compute_role_arn=dict(type="str"),
+        wait_timeout=dict(type="int", default=120),
+        secret_environment_variables=dict(type="dict", no_log=True),
+        enable_basic_auth=dict(type="bool"),
+        basic_auth_credentials=dict(
+            type="dict",
+            no_log=True,
+            options=dict(username=dict(type="str", required=True, no_log=True), password=dict(type="str", required=True, no_log=True)),
+        ),
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     module.require_botocore_at_least(MINIMUM_BOTOCORE, reason="to manage compute roles")
+    if module.params["wait_timeout"] < 0:
+        module.fail_json(msg="wait_timeout: must be 0 or more seconds, not %d" % module.params["wait_timeout"])
     client = module.client("amplify")
+    # Ansible masks the values of no_log options in whatever the module returns; add the forms they take on
+    # the wire (username:password, its base64), for error messages that quote a request.
+    secrets = secret_option_values(module.params)
+    module.no_log_values.update(secrets)
 
     try:
-        if module.params["state"] == "present":
-            result = ensure_present(client, module)
-        else:
-            result = ensure_absent(client, module)
+        try:
+            if module.params["state"] == "present":
+                result = ensure_present(client, module)
+            else:
+                result = ensure_absent(client, module)
+        except AmplifyError as e:
+            if not secrets:
+                raise
+            # Re-raised without the original (which may quote the request) as cause or context.
+            raise scrub_error(e, secrets) from None
     except AmplifyError as e:
         module.fail_json_aws_error(e)
 

@@ -142,37 +142,24 @@ effective_compute_role_arn:
   sample: arn:aws:iam::123456789012:role/amplify/compute-role-demo-staging
 """
 
-try:
-    from botocore.exceptions import BotoCoreError
-    from botocore.exceptions import ClientError
-except ImportError:
-    pass  # AnsibleAWSModule reports a missing botocore
-
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import AMPLIFY_PRINCIPAL
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import MINIMUM_BOTOCORE
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import ROLE_NAME_RE
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import AmplifyError
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import Backoff
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import app_not_found
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import check_compute_platform
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import effective_compute_role
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import get_app
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import is_propagation_error
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import locate_branch
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import parse_role_arn
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import parse_role_ref
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import read_compute_role
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import resolve_app
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import trust_allows_amplify
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import retry_while_propagating
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import role_arn_for
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import role_ref_matches
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import update_app
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import update_branch
-
-# Backoff between tries while IAM propagates a role: doubling from FIRST_DELAY up to MAX_DELAY seconds,
-# each pause a random fraction (half to all) of that, never past wait_timeout.
-FIRST_DELAY = 1.0
-MAX_DELAY = 15.0
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.retry import OuterRetry
 
 
 class Association:
@@ -213,19 +200,7 @@ def read_association(client, ref, branch_name):
 
 def parse_role_option(value):
     """(ARN or None, role name) of the `role` option, checked without a call."""
-    if ":" in value:
-        parsed = parse_role_arn(value)
-        if parsed is None:
-            raise AmplifyError(
-                "role: %r is not an IAM role ARN (arn:aws:iam::<12-digit account id>:role/[path/]<name>) "
-                "nor a role name" % value
-            )
-        return value, parsed[2]
-    if not ROLE_NAME_RE.match(value):
-        raise AmplifyError(
-            "role: %r is neither an IAM role name (up to 64 letters, digits and +=,.@_-) nor a role ARN" % value
-        )
-    return None, value
+    return parse_role_ref(value, "role")
 
 
 def read_role(iam, value, missing_ok=False):
@@ -235,35 +210,14 @@ def read_role(iam, value, missing_ok=False):
     what creates it.
     """
     arn, name = parse_role_option(value)
-    try:
-        role = iam.get_role(RoleName=name, aws_retry=True)["Role"]
-    except is_boto3_error_code("NoSuchEntity"):
-        if missing_ok:
-            return None
-        raise AmplifyError("role: IAM role %r does not exist in this account" % (arn or name)) from None
-    except (ClientError, BotoCoreError) as e:  # pylint: disable=duplicate-except
-        raise AmplifyError("Failed to get IAM role %s" % name, exception=e) from e
-    if arn and role["Arn"] != arn:
-        raise AmplifyError(
-            "role: IAM role %s does not exist; the role named %r in this account is %s (another path or account)"
-            % (arn, name, role["Arn"])
-        )
-    if not trust_allows_amplify(role.get("AssumeRolePolicyDocument")):
-        raise AmplifyError(
-            "role: the trust policy of IAM role %s does not let %s assume it; add a statement allowing "
-            "sts:AssumeRole to the service principal %s" % (role["Arn"], AMPLIFY_PRINCIPAL, AMPLIFY_PRINCIPAL)
-        )
-    return role
+    return read_compute_role(iam, name, arn, option="role", missing_ok=missing_ok)
 
 
 def planned_role_arn(value, association):
     """The ARN a role that does not exist yet would have: the option's ARN, or the role name (path /) in the
     account and partition of the app or branch it is for."""
-    if ":" in value:
-        return value
     holder = association.branch if association.branch_name else association.app
-    parts = (holder.get("branchArn") or holder.get("appArn")).split(":")
-    return "arn:%s:iam::%s:role/%s" % (parts[1], parts[4], value)
+    return role_arn_for(value, holder.get("branchArn") or holder.get("appArn"))
 
 
 def app_of(client, association):
@@ -277,10 +231,7 @@ def app_of(client, association):
 
 def role_matches(value, arn):
     """Whether the `role` option (an ARN or a name) names the role `arn`."""
-    if ":" in value:
-        return value == arn
-    parsed = parse_role_arn(arn)
-    return parsed is not None and parsed[2] == value
+    return role_ref_matches(value, arn)
 
 
 # -- writing -------------------------------------------------------------------------------------------
@@ -297,21 +248,9 @@ def write_association(client, association, role_arn):
 
 def associate_when_assumable(client, association, role_arn, wait_timeout):
     """Associate the role, retrying while Amplify cannot assume it yet, for up to wait_timeout seconds."""
-    backoff = Backoff(wait_timeout, FIRST_DELAY, MAX_DELAY)
-    while True:
-        try:
-            write_association(client, association, role_arn)
-            return
-        except AmplifyError as e:
-            if not is_propagation_error(e.exception):
-                raise
-            if not backoff.pause():
-                raise AmplifyError(
-                    "role: Amplify still cannot assume IAM role %s for %s after %d seconds (%d tries); IAM "
-                    "propagation of a new role or trust policy may need longer: raise wait_timeout (now %d)"
-                    % (role_arn, association.describe(), round(backoff.elapsed()), backoff.pauses + 1, wait_timeout),
-                    exception=e.exception,
-                ) from None
+    retry_while_propagating(
+        lambda: write_association(client, association, role_arn), role_arn, association.describe(), wait_timeout, "role"
+    )
 
 
 def apply(client, module, association, role_arn, retry=False):
@@ -414,7 +353,7 @@ def main():
 
     try:
         if module.params["state"] == "present":
-            iam = module.client("iam", retry_decorator=AWSRetry.jittered_backoff())
+            iam = module.client("iam", retry_decorator=OuterRetry.jittered_backoff())
             result = ensure_present(client, iam, module)
         else:
             result = ensure_absent(client, module)

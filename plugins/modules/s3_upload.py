@@ -237,9 +237,15 @@ from ansible.module_utils.common.text.converters import to_native
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.retry import OuterRetry
 
 SHA256_METADATA = "sha256"
+# What S3 answers when it is busy or failing, besides the codes AWSRetry knows: SlowDown (503), RequestTimeout,
+# and the bare status a HEAD error has no body to name. botocore retries them first; the outer retry adds tries
+# only where botocore made few (module_utils/retry.py).
+S3_RETRY_CODES = ["SlowDown", "RequestTimeout", "500", "502", "503", "504"]
+s3_retry = OuterRetry.jittered_backoff(catch_extra_error_codes=S3_RETRY_CODES)
 MAX_CONCURRENCY = 64
 DELETE_BATCH = 1000
 
@@ -496,7 +502,7 @@ class KmsKeyMatcher(object):
 # -- AWS ------------------------------------------------------------------------------------------
 
 
-@AWSRetry.jittered_backoff()
+@s3_retry
 def list_objects(client, bucket, prefix):
     """{key: {"Size", "ETag"}} for every object under prefix (all pages)."""
     paginator = client.get_paginator("list_objects_v2")
@@ -652,7 +658,7 @@ def main():
     # One client shared by the threads (boto3 clients are thread-safe), with a connection for each.
     client = module.client(
         "s3",
-        retry_decorator=AWSRetry.jittered_backoff(),
+        retry_decorator=s3_retry,
         config=dict(max_pool_connections=params["concurrency"] + 2),
     )
 
@@ -669,7 +675,7 @@ def main():
     upload, head_keys, unchanged = plan(files, remote, params["encryption"], params["force"])
 
     def describe_key(key_id):
-        kms = module.client("kms", retry_decorator=AWSRetry.jittered_backoff())
+        kms = module.client("kms", retry_decorator=OuterRetry.jittered_backoff())
         try:
             return kms.describe_key(KeyId=key_id, aws_retry=True)["KeyMetadata"]
         except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:

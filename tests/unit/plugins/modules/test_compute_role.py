@@ -144,7 +144,7 @@ def test_associate_retries_propagation_with_growing_capped_backoff(clock):
     assert association.app["computeRoleArn"] == ROLE
     assert len(clock.pauses) == 6
     for tries, pause in enumerate(clock.pauses):
-        backoff = min(compute_role.MAX_DELAY, compute_role.FIRST_DELAY * 2**tries)
+        backoff = min(amplify.PROPAGATION_MAX_DELAY, amplify.PROPAGATION_FIRST_DELAY * 2**tries)
         assert backoff / 2 <= pause <= backoff
 
 

@@ -1,0 +1,168 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The outer retry never multiplies botocore's, and creates are never repeated after an answer that leaves open
+whether they were served."""
+
+import boto3
+import botocore.exceptions
+import pytest
+
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils import amplify
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils import retry
+
+
+def client_error(code, status, operation="CreateApp", botocore_tries=1):
+    metadata = {"HTTPStatusCode": status}
+    if botocore_tries > 1:
+        metadata.update(RetryAttempts=botocore_tries - 1, MaxAttemptsReached=True)
+    return botocore.exceptions.ClientError({"Error": {"Code": code, "Message": code}, "ResponseMetadata": metadata}, operation)
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch, fake_clock):
+    monkeypatch.setattr(retry.time, "sleep", fake_clock.sleep)
+    monkeypatch.setattr("time.sleep", fake_clock.sleep)
+    return fake_clock
+
+
+class Flaky:
+    """A call that fails with `errors` in turn, then returns `result`."""
+
+    def __init__(self, errors, result="done"):
+        self.errors = list(errors)
+        self.result = result
+        self.calls = 0
+
+    def __call__(self):
+        self.calls += 1
+        if self.errors:
+            raise self.errors.pop(0)
+        return self.result
+
+
+# -- OuterRetry -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("botocore_tries, calls", [(1, 3), (3, 3), (4, 3), (5, 1), (10, 1)])
+def test_the_outer_retry_leaves_alone_what_botocore_retried_enough(botocore_tries, calls):
+    call = Flaky([client_error("LimitExceededException", 429, botocore_tries=botocore_tries)] * 2)
+    wrapped = retry.OuterRetry.jittered_backoff(retries=5, delay=1, catch_extra_error_codes=["LimitExceededException"])(call)
+    if calls == 1:
+        with pytest.raises(botocore.exceptions.ClientError):
+            wrapped()
+    else:
+        assert wrapped() == "done"
+    assert call.calls == calls
+
+
+def test_amplify_retry_retries_amplify_codes_botocore_gave_up_on_early(clock):
+    call = Flaky([client_error("DependentServiceFailureException", 503, botocore_tries=3),
+                  client_error("ThrottlingException", 400, botocore_tries=3)])
+    assert amplify.amplify_retry(call)() == "done"
+    assert call.calls == 3 and len(clock.pauses) == 2
+
+
+# -- what an answer says about the call ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("error, refusal, served", [
+    (client_error("LimitExceededException", 429), True, False),
+    (client_error("TooManyRequestsException", 429), True, False),
+    (client_error("ThrottlingException", 400), True, False),
+    (client_error("SlowDown", 503), True, False),
+    (client_error("InternalFailureException", 500), False, True),
+    (client_error("DependentServiceFailureException", 503), False, True),
+    (client_error("ServiceUnavailable", 503), False, True),
+    (client_error("BadRequestException", 400), False, False),
+    (botocore.exceptions.ReadTimeoutError(endpoint_url="http://x"), False, True),
+    (botocore.exceptions.ConnectionClosedError(endpoint_url="http://x"), False, True),
+    (botocore.exceptions.EndpointConnectionError(endpoint_url="http://x"), False, False),
+    (botocore.exceptions.ConnectTimeoutError(endpoint_url="http://x"), False, False),
+])
+def test_refusals_and_answers_that_leave_open_whether_the_call_was_served(error, refusal, served):
+    assert retry.is_refusal(error) is refusal
+    assert retry.may_have_been_served(error) is served
+
+
+# -- create_once ---------------------------------------------------------------------------------------------
+
+
+def test_a_create_whose_answer_was_lost_is_found_not_repeated():
+    create = Flaky([client_error("InternalFailureException", 500)], result="second app")
+    assert retry.create_once(None, "amplify", "CreateApp", create, lambda: "the app made") == "the app made"
+    assert create.calls == 1
+
+
+def test_a_create_not_found_after_a_5xx_is_tried_again(clock):
+    create = Flaky([client_error("InternalFailureException", 500), botocore.exceptions.ReadTimeoutError(endpoint_url="u")])
+    looked = []
+    assert retry.create_once(None, "amplify", "CreateApp", create, lambda: looked.append(1)) == "done"
+    assert create.calls == 3 and len(looked) == 2 and len(clock.pauses) == 2
+
+
+def test_a_refused_create_is_tried_again_without_looking(clock):
+    create = Flaky([client_error("LimitExceededException", 429, botocore_tries=3)])
+    assert retry.create_once(None, "amplify", "CreateApp", create, lambda: pytest.fail("nothing to look for")) == "done"
+    assert create.calls == 2
+
+
+def test_a_refusal_botocore_retried_enough_is_raised():
+    create = Flaky([client_error("LimitExceededException", 429, botocore_tries=10)])
+    with pytest.raises(botocore.exceptions.ClientError):
+        retry.create_once(None, "amplify", "CreateApp", create, lambda: None)
+    assert create.calls == 1
+
+
+def test_other_errors_are_raised_at_once():
+    create = Flaky([client_error("BadRequestException", 400)])
+    with pytest.raises(botocore.exceptions.ClientError):
+        retry.create_once(None, "amplify", "CreateBranch", create, lambda: pytest.fail("nothing to look for"))
+    assert create.calls == 1
+
+
+def test_without_a_way_to_look_an_answer_that_leaves_it_open_is_raised():
+    create = Flaky([client_error("InternalFailureException", 500)])
+    with pytest.raises(botocore.exceptions.ClientError):
+        retry.create_once(None, "amplify", "StartJob", create)
+    assert create.calls == 1
+
+
+def test_create_once_gives_up_after_its_tries(clock):
+    create = Flaky([client_error("InternalFailureException", 500)] * 10)
+    with pytest.raises(botocore.exceptions.ClientError):
+        retry.create_once(None, "amplify", "CreateApp", create, lambda: None)
+    assert create.calls == retry.CREATE_TRIES
+    assert all(pause <= retry.CREATE_MAX_DELAY for pause in clock.pauses)
+
+
+# -- botocore's own retries -----------------------------------------------------------------------------------
+
+
+class Http:
+    def __init__(self, status):
+        self.status_code = status
+        self.headers = {}
+
+
+@pytest.mark.parametrize("mode", ["standard", "legacy"])
+@pytest.mark.parametrize("status, code, retried", [(500, "InternalFailureException", False), (503, "DependentServiceFailureException", False),
+                                                   (429, "LimitExceededException", True)])
+def test_botocore_does_not_retry_a_create_after_a_5xx(mode, status, code, retried):
+    """The handler runs before botocore's own (more specific event) and its False is the answer botocore takes."""
+    client = boto3.session.Session().client(
+        "amplify", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b",
+        config=botocore.config.Config(retries={"mode": mode, "total_max_attempts": 5}))
+    retry.no_blind_retries(client, "amplify", "CreateApp")
+    retry.no_blind_retries(client, "amplify", "CreateApp")  # registered once
+
+    def ask(operation):
+        model = client.meta.service_model.operation_model(operation)
+        responses = client.meta.events.emit(
+            "needs-retry.amplify.%s" % operation, response=(Http(status), {"Error": {"Code": code}}), endpoint=None,
+            operation=model, attempts=1, caught_exception=None, request_dict={"context": {}})
+        answer = botocore.hooks.first_non_none_response(responses)
+        return answer not in (None, False)
+
+    assert ask("CreateApp") is retried
+    assert ask("GetApp") is True  # other operations keep botocore's retries
