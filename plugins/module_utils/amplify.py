@@ -341,7 +341,14 @@ def create_app(client, **params):
 
     def made():
         apps = [app for app in list_apps(client) if app["name"] == params["name"]]
-        return apps[0] if len(apps) == 1 else None
+        if len(apps) > 1:
+            # Someone else made one too (or a lost create was served late): which one is ours is unknown.
+            raise AmplifyError(
+                "create app: %d apps are named %r (%s) after an answer that left open whether the app was made;"
+                " delete the extra ones, or set app_id to choose one"
+                % (len(apps), params["name"], ", ".join(sorted(app["appId"] for app in apps)))
+            )
+        return apps[0] if apps else None
 
     return create_once(client, "amplify", "CreateApp", lambda: client.create_app(**params)["app"], made)
 

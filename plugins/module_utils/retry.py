@@ -48,6 +48,13 @@ REFUSAL_CODES = (
 CREATE_TRIES = 6
 CREATE_FIRST_DELAY = 1.0
 CREATE_MAX_DELAY = 15.0
+# After an answer that leaves open whether a create was served, find() looks this many times in all before the
+# create is tried again: at once, then after Backoff pauses (LOOK_FIRST_DELAY doubling up to LOOK_MAX_DELAY, at
+# most LOOK_TIMEOUT seconds in all), since a request whose answer was lost may still be in flight.
+CREATE_LOOKS = 3
+LOOK_FIRST_DELAY = 2.0
+LOOK_MAX_DELAY = 8.0
+LOOK_TIMEOUT = 30.0
 
 
 def botocore_tries(error):
@@ -112,12 +119,38 @@ def no_blind_retries(client, service, operation):
     )
 
 
+def _backoff(timeout, first, cap):
+    # Backoff lives in amplify.py, which imports this module: imported when first needed.
+    from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import Backoff
+
+    return Backoff(timeout, first, cap)
+
+
+def _look(find):
+    """find(), up to CREATE_LOOKS times with a Backoff pause before each look after the first; None when it
+    never found anything. An error of find() (it could not look, or found more than one) is raised."""
+    backoff = None
+    for look in range(CREATE_LOOKS):
+        if look:
+            backoff = backoff or _backoff(LOOK_TIMEOUT, LOOK_FIRST_DELAY, LOOK_MAX_DELAY)
+            if not backoff.pause():
+                break
+        found = find()
+        if found is not None:
+            return found
+    return None
+
+
 def create_once(client, service, operation, create, find=None):
-    """create(), without ever doing it twice; returns what create() or find() returns.
+    """create(), never twice for what can be seen; returns what create() or find() returns.
 
     After a refusal (throttling) botocore has not retried enough, create() is tried again. After an answer that
-    leaves open whether the call was served, find() looks for what create() would have made: found, it is the
-    result; not found, create() is tried again. Without find() such an answer is raised. Up to CREATE_TRIES tries.
+    leaves open whether the call was served (a 5xx, a connection lost or timed out while waiting for the answer),
+    find() looks for what create() would have made: at once, then again after short Backoff pauses, up to
+    CREATE_LOOKS looks, since the request may still be in flight. Found, it is the result. Never found, create()
+    is tried again: a request still in flight after all the looks (about 10 seconds) can then make a second one,
+    which the next look (or the next run) reports instead of using either. Without find() such an answer is
+    raised; an error of find() is raised as it is, with no further create. Up to CREATE_TRIES creates.
     """
     no_blind_retries(client, service, operation)
     tries = 0
@@ -127,10 +160,12 @@ def create_once(client, service, operation, create, find=None):
             return create()
         except (ClientError, BotoCoreError) as e:
             if may_have_been_served(e):
-                found = find() if find is not None else None
+                if find is None:
+                    raise
+                found = _look(find)
                 if found is not None:
                     return found
-                if find is None or tries >= CREATE_TRIES:
+                if tries >= CREATE_TRIES:
                     raise
             elif not is_refusal(e) or botocore_tries(e) >= BOTOCORE_TRIES_ENOUGH or tries >= CREATE_TRIES:
                 raise

@@ -98,7 +98,88 @@ def test_a_create_not_found_after_a_5xx_is_tried_again(clock):
     create = Flaky([client_error("InternalFailureException", 500), botocore.exceptions.ReadTimeoutError(endpoint_url="u")])
     looked = []
     assert retry.create_once(None, "amplify", "CreateApp", create, lambda: looked.append(1)) == "done"
-    assert create.calls == 3 and len(looked) == 2 and len(clock.pauses) == 2
+    # Each time: CREATE_LOOKS looks, with a Backoff pause before all but the first, then a pause before the create.
+    assert create.calls == 3 and len(looked) == 2 * retry.CREATE_LOOKS
+    assert len(clock.pauses) == 2 * (retry.CREATE_LOOKS - 1) + 2
+
+
+def test_a_create_timed_out_and_found_on_a_second_look_is_not_repeated(clock):
+    create = Flaky([botocore.exceptions.ReadTimeoutError(endpoint_url="u")], result="second app")
+    answers = [None, "the app made"]  # still in flight at the first look, there at the second
+    looked = []
+
+    def find():
+        looked.append(1)
+        return answers.pop(0)
+
+    assert retry.create_once(None, "amplify", "CreateApp", create, find) == "the app made"
+    assert create.calls == 1 and len(looked) == 2
+    assert len(clock.pauses) == 1 and retry.LOOK_FIRST_DELAY / 2 <= clock.pauses[0] <= retry.LOOK_FIRST_DELAY
+
+
+def test_an_error_of_find_is_raised_without_another_create(clock):
+    create = Flaky([client_error("InternalFailureException", 500)] * 2)
+
+    def find():
+        raise amplify.AmplifyError("cannot look")
+
+    with pytest.raises(amplify.AmplifyError, match="cannot look"):
+        retry.create_once(None, "amplify", "CreateApp", create, find)
+    assert create.calls == 1 and clock.pauses == []
+
+
+class AppsClient:
+    """create_app answers 500 (the app may have been made); list_apps lists `apps`, or fails with `list_error`."""
+
+    def __init__(self, apps, list_error=None):
+        self.apps = apps
+        self.list_error = list_error
+        self.creates = 0
+
+    def create_app(self, **params):
+        self.creates += 1
+        raise client_error("InternalFailureException", 500)
+
+    def get_paginator(self, operation):
+        assert operation == "list_apps"
+        client = self
+
+        class Pages:
+            def paginate(self, **params):
+                return self
+
+            def build_full_result(self):
+                if client.list_error is not None:
+                    raise client.list_error
+                return {"apps": client.apps}
+
+        return Pages()
+
+
+def test_create_app_fails_listing_the_ids_when_two_apps_carry_the_name(clock):
+    client = AppsClient([
+        {"appId": "d2222222222222", "name": "demo"}, {"appId": "d1111111111111", "name": "demo"},
+        {"appId": "d3333333333333", "name": "other"},
+    ])
+    with pytest.raises(amplify.AmplifyError) as raised:
+        amplify.create_app(client, name="demo", platform="WEB_COMPUTE")
+    message = raised.value.message
+    assert "'demo'" in message and "d1111111111111, d2222222222222" in message and "d3333333333333" not in message
+    assert client.creates == 1
+
+
+def test_create_app_uses_the_one_app_with_the_name():
+    client = AppsClient([{"appId": "d1111111111111", "name": "demo"}, {"appId": "d3333333333333", "name": "other"}])
+    assert amplify.create_app(client, name="demo")["appId"] == "d1111111111111"
+    assert client.creates == 1
+
+
+def test_create_app_fails_when_it_cannot_look_for_the_app(clock):
+    client = AppsClient([], list_error=client_error("AccessDeniedException", 403, operation="ListApps"))
+    with pytest.raises(amplify.AmplifyError) as raised:
+        amplify.create_app(client, name="demo")
+    assert "list apps" in raised.value.message
+    assert client.creates == 1 and clock.pauses == []
 
 
 def test_a_refused_create_is_tried_again_without_looking(clock):
