@@ -131,6 +131,7 @@ class Case:
     expect: list
     calls: str = "reads"
     inventory: str = INVENTORY
+    secret: str = ""  # a secret value among the inputs: the output must not show it
 
     def args(self, world):
         return [self.playbook] + (["-e", json.dumps(world.fill(self.extra_vars))] if self.extra_vars else [])
@@ -276,6 +277,35 @@ CASES = [
          ["ssr_wait_timeout", "'abc'"], "none", "inventories/local"),
     Case("site.yml with a missing upload", SITE, {"ssr_uploads": [{"src": "/nonexistent/bad-input/logo.png", "prefix": ""}]},
          ["ssr_uploads", "/nonexistent/bad-input/logo.png"], "none", "inventories/local"),
+    # -- site.yml's secrets: checked before anything is made, and no value of theirs ever shown ---------------
+    Case("site.yml with a name both plain and secret", SITE,
+         {"ssr_environment_variables": {"API_KEY": "plain"}, "ssr_secret_environment_variables": {"API_KEY": "s3cr3t-bad-input-1"}},
+         ["ssr_secret_environment_variables: API_KEY also in ssr_environment_variables", "Nothing was made"], "none",
+         "inventories/local", "s3cr3t-bad-input-1"),
+    Case("site.yml with a secret name the tag cannot record", SITE,
+         {"ssr_secret_environment_variables": {"BAD NAME!": "s3cr3t-bad-input-2"}},
+         ["ssr_secret_environment_variables", "BAD NAME!", "cannot be recorded"], "none", "inventories/local",
+         "s3cr3t-bad-input-2"),
+    Case("site.yml with secret names longer than the tag", SITE,
+         {"ssr_secret_environment_variables": dict(("SECRET_%02d_%s" % (i, "X" * 20), "s3cr3t-bad-input-3") for i in range(12))},
+         ["ssr_secret_environment_variables", "256 characters"], "none", "inventories/local", "s3cr3t-bad-input-3"),
+    Case("site.yml with ssr_secret_environment_variables not a mapping", SITE,
+         {"ssr_secret_environment_variables": "s3cr3t-bad-input-4"},
+         ["ssr_secret_environment_variables must be a mapping"], "none", "inventories/local", "s3cr3t-bad-input-4"),
+    Case("site.yml with a ':' in the ssr_basic_auth username", SITE,
+         {"ssr_basic_auth": {"username": "ops:team", "password": "s3cr3t-bad-input-5"}},
+         ["ssr_basic_auth", "must not contain ':'"], "none", "inventories/local", "s3cr3t-bad-input-5"),
+    Case("site.yml with ssr_basic_auth without a password", SITE, {"ssr_basic_auth": {"username": "ops"}},
+         ["ssr_basic_auth", "username and password must both be given"], "none", "inventories/local"),
+    Case("site.yml with ssr_app_basic_auth not a mapping", SITE, {"ssr_app_basic_auth": "ops:s3cr3t-bad-input-7"},
+         ["ssr_app_basic_auth must be a mapping"], "none", "inventories/local", "s3cr3t-bad-input-7"),
+    Case("site.yml with ssr_app_basic_auth too long", SITE,
+         {"ssr_app_basic_auth": {"username": "ops", "password": "s3cr3t-bad-input-8" + "p" * 1600}},
+         ["ssr_app_basic_auth", "too long"], "none", "inventories/local", "s3cr3t-bad-input-8"),
+    Case("site.yml with ssr_app_basic_auth of other keys", SITE,
+         {"ssr_app_basic_auth": {"username": "ops", "password": "s3cr3t-bad-input-9", "realm": "x"}},
+         ["ssr_app_basic_auth takes only username and password", "realm"], "none", "inventories/local",
+         "s3cr3t-bad-input-9"),
     # -- the real teardown playbook, without its confirmation ------------------------------------------------
     Case("teardown.yml without ssr_teardown_confirm", TEARDOWN, {},
          ["ssr_teardown_confirm=%s" % APP_NAME, "Nothing was deleted"], "none", "inventories/local"),
@@ -310,6 +340,8 @@ def test_bad_input_fails_naming_the_option_and_changes_nothing(world, empty_acco
     assert messages, result
     # The last failure is the one the run stopped on; it names the option and what is wrong with it.
     assert [word for word in expect if word not in messages[-1]] == [], (messages[-1], result)
+    if bad.secret:
+        assert bad.secret not in result.output, "a secret value was printed"
 
     requests = endpoint.requests_since(mark)
     writes = [r for r in requests if r["kind"] != "read"]
