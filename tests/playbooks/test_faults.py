@@ -136,9 +136,12 @@ def test_a_compute_role_is_associated_once_iam_has_propagated_it_or_not_at_all(e
     assert "wait_timeout (now 5)" in fatal[-1], staging
     branches = endpoint.branches(app["appId"])
     assert not branches.get("staging", {}).get("computeRoleArn"), branches
-    # Every association was refused: at most a branch without its role was made (when the branch is created
-    # before its role is set), and no release was started.
-    assert {w for w in endpoint.control.applied_writes(mark) if w[0] == "amplify"} <= {("amplify", "CreateBranch")}
+    # Every association was refused, and the branch is created with its role in the CreateBranch call itself:
+    # no Amplify write took effect (no branch without its role, no release) and staging's branch does not exist.
+    assert [w for w in endpoint.control.applied_writes(mark) if w[0] == "amplify"] == []
+    assert "staging" not in branches, branches
+    refused = association_writes(endpoint, mark)
+    assert refused and {(r["operation"], r["status"]) for r in refused} == {("CreateBranch", 400)}, refused
     # Nothing of dev's changed, and the app keeps dev's role as its default.
     assert endpoint.amplify.get_app(appId=app["appId"])["app"]["computeRoleArn"] == role_arn("dev")
     assert branches["dev"]["computeRoleArn"] == role_arn("dev")
