@@ -13,6 +13,7 @@ import base64
 import json
 
 from conftest import APP_NAME, ENVIRONMENTS, TOKEN
+from test_bad_input import account_state
 
 SITE = "playbooks/site.yml"
 VERIFY = "playbooks/verify.yml"
@@ -161,14 +162,17 @@ def test_failed_runs_print_no_secret(empty_account, playbook):
     [app] = endpoint.apps()
     assert endpoint.branches(app["appId"]) == {}
 
-    # Basic auth whose username has a ':' is refused by the role's input check, which names the variable.
+    # Basic auth whose username has a ':' is refused by site.yml's input check before anything is made (the
+    # role's own check would refuse it too, later), naming the variable. The account is left as it was.
     secrets = Secrets("colon")
     colon = json.loads(secrets.extra_vars())
     colon["ssr_basic_auth"]["username"] = "colon:user-SENTINEL"
+    before = account_state(endpoint)
     mark = endpoint.mark()
     refused = playbook(SITE, "-vvv", "--limit", "dev", "-e", json.dumps(colon))
     assert refused.returncode != 0, refused
-    assert "amplify_app_branches: the basic_auth of branch(es) dev needs a username (without \":\") and a password" in refused.output
+    assert "ssr_basic_auth: the username must not contain ':'" in refused.output and "Nothing was made" in refused.output
+    assert endpoint.writes_since(mark) == [] and account_state(endpoint) == before
     assert "colon:user-SENTINEL" not in refused.output and "colon:user-SENTI" not in refused.output
     assert_no_secret(refused, secrets)
     assert ("amplify", "CreateBranch") not in endpoint.writes_since(mark)
@@ -178,20 +182,25 @@ def test_failed_runs_print_no_secret(empty_account, playbook):
     wrong_type = Secrets("wrongtype")
     variables = json.loads(wrong_type.extra_vars())
     variables["ssr_secret_environment_variables"] = [wrong_type.api_key]
+    before = account_state(endpoint)
     mark = endpoint.mark()
     refused_type = playbook(SITE, "-vvv", "--limit", "dev", "-e", json.dumps(variables))
     assert refused_type.returncode != 0, refused_type
-    assert "secret_environment_variables" in refused_type.output
+    assert "ssr_secret_environment_variables must be a mapping of names to values" in refused_type.output
+    assert endpoint.writes_since(mark) == [] and account_state(endpoint) == before
     assert_no_secret(refused_type, wrong_type)
     assert ("amplify", "CreateBranch") not in endpoint.writes_since(mark)
 
-    # The app's basic auth too long for Amplify: the app module refuses it before any write, under no_log.
+    # The app's basic auth too long for Amplify: site.yml's input check refuses it before anything is made (the
+    # app module would refuse it too, before any write, under no_log).
     long_app = Secrets("longapp")
     variables = json.loads(long_app.extra_vars())
     variables["ssr_app_basic_auth"]["password"] = long_app.app_password + "y" * 2000
+    before = account_state(endpoint)
     mark = endpoint.mark()
     refused_app = playbook(SITE, "-vvv", "--limit", "dev", "-e", json.dumps(variables))
     assert refused_app.returncode != 0, refused_app
-    assert "basic_auth_credentials: username and password are too long" in refused_app.output
+    assert "ssr_app_basic_auth: username and password are too long" in refused_app.output
+    assert account_state(endpoint) == before
     assert_no_secret(refused_app, long_app)
     assert endpoint.writes_since(mark) == []
