@@ -151,13 +151,27 @@ def basic_auth_value(credentials, option="basic_auth_credentials"):
     return value
 
 
+def basic_auth_credentials_spec():
+    """The argument spec of the basic_auth_credentials option of the app and branch modules. The username is
+    not secret (no_log would mask it everywhere in the output, branch names and URLs too); the password is,
+    and basic_auth_secrets() adds the forms the pair takes on the wire."""
+    return dict(
+        type="dict",
+        options=dict(
+            username=dict(type="str", required=True, no_log=False),
+            password=dict(type="str", required=True, no_log=True),
+        ),
+    )
+
+
 def basic_auth_secrets(credentials):
-    """The strings no output may show for these credentials: username, password, username:password, base64."""
+    """The strings no output may show for these credentials: the password, username:password and its base64
+    (not the username alone, which is not secret)."""
     if not credentials or not credentials.get("username") or not credentials.get("password"):
         return []
     plain = "%s:%s" % (credentials["username"], credentials["password"])
     encoded = base64.b64encode(plain.encode("utf-8")).decode("ascii")
-    return [credentials["username"], credentials["password"], plain, encoded]
+    return [credentials["password"], plain, encoded]
 
 
 def basic_auth_params(params):
@@ -187,6 +201,49 @@ def secret_option_values(params):
     if params.get("access_token"):
         values.append(params["access_token"])
     return [v for v in values if v]
+
+
+def stored_secret_values(resource):
+    """The current values of the environment variables the secret tag of an app or branch names."""
+    names = secret_variable_names((resource or {}).get("tags"))
+    variables = (resource or {}).get("environmentVariables") or {}
+    return [str(variables[name]) for name in names if name in variables and str(variables[name])]
+
+
+def note_stored_secrets(module, resource):
+    """Mask, in whatever the module outputs, the values of the secret variables the app or branch already has:
+    a run that does not give secret_environment_variables re-sends them, and an error may quote them."""
+    values = stored_secret_values(resource)
+    if values:
+        module.no_log_values.update(values)
+
+
+def run_scrubbed(module, run):
+    """run() (the module's work) with no secret in its output: the wire forms of the secret options join the
+    values Ansible masks (module.no_log_values), and an AmplifyError is re-raised without any of those nor
+    the values Amplify's validation errors quote for the members that carry secrets, without the original
+    (which may quote the request) as cause or context."""
+    module.no_log_values.update(secret_option_values(module.params))
+    try:
+        return run()
+    except AmplifyError as e:
+        scrubbed = scrub_error(e, module.no_log_values)
+    raise scrubbed
+
+
+def mark_secret_names(client, module, arn, current_tags, names):
+    """Before a write that sends secret values: the names in `names` the secret tag lacks are added to it
+    (none removed; that waits until after the write), so that a secret is never stored unmarked even if the
+    write or the run fails after this. Returns the tags afterwards."""
+    current_tags = current_tags or {}
+    marked = secret_variable_names(current_tags)
+    if names is None or module.check_mode or set(names) <= set(marked):
+        return current_tags
+    value = " ".join(sorted(set(marked) | set(names)))
+    if len(value) > TAG_VALUE_MAX:  # too long with the names the write drops: the names it keeps
+        value = " ".join(sorted(names))
+    tag_resource(client, arn, {SECRET_VARIABLES_TAG: value})
+    return dict(current_tags, **{SECRET_VARIABLES_TAG: value})
 
 
 def check_secret_variables(plain, secret):

@@ -155,16 +155,19 @@ options:
       - Amplify returns that base64 value; the module compares it, internally, with the one it would send, so a
         run that changes nothing writes nothing and a new username or password is an update. It is never
         returned, and a diff shows V(********) (V(******** (changed)) for a change).
-      - Never logged; give them from ansible-vault or the environment.
+      - The password is never logged (give it from ansible-vault or the environment), nor are
+        C(username:password) and its base64. The username is not secret and may show in the output (as the
+        invocation's O(basic_auth_credentials.username)); marking it secret would mask every occurrence of it,
+        a branch name or URL too.
     type: dict
     version_added: 0.1.0
     suboptions:
       username:
-        description: The username; it must not contain V(:).
+        description: The username; it must not contain V(:). Not secret.
         type: str
         required: true
       password:
-        description: The password.
+        description: The password. Never logged.
         type: str
         required: true
 notes:
@@ -310,13 +313,15 @@ from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import check_secret_variables
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import create_app
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import delete_app
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import basic_auth_credentials_spec
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import ensure_tags
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import mark_secret_names
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import note_stored_secrets
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import find_app
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import managed_diff
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import mask_diff
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import scrub_error
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import secret_option_values
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import secret_variable_names
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import run_scrubbed
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import split_environment
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import tags_with_secret_names
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import to_snake
@@ -412,14 +417,20 @@ def ensure_updated(client, module, app, desired, secret_names=None):
     if "repository" in changes and module.params["access_token"]:
         secrets["accessToken"] = module.params["access_token"]
     after = dict(app)
+    tags_now = app.get("tags") or {}
     if changes:
         if module.check_mode:
             after.update(changes)
         else:
+            # New secret names are in the secret tag before their values are sent: never a secret unmarked.
+            if "environmentVariables" in changes:
+                tags_now = mark_secret_names(client, module, app["appArn"], tags_now, secret_names)
             after = update_app(client, app["appId"], **dict(changes, **secrets))
-    # The tags asked for, and the secret tag: the module's own, never purged nor set by O(tags).
+    # The tags asked for, and the secret tag: the module's own, never purged nor set by O(tags). Names no
+    # longer secret leave the tag only now, after the update.
     tags = tags_with_secret_names(app.get("tags"), wanted_tags(module.params, app), module.params["purge_tags"], secret_names)
-    tags_changed, tags_after = ensure_tags(client, module, app["appArn"], app.get("tags"), tags, True)
+    tags_changed, tags_after = ensure_tags(client, module, app["appArn"], tags_now, tags, True)
+    tags_changed = tags_after != (app.get("tags") or {})
     after["tags"] = tags_after
     extra = ({"tags": app.get("tags") or {}}, {"tags": tags_after}) if tags_changed else ({}, {})
     # An app without a compute role has none in the API; "" is how results and diffs say so.
@@ -445,6 +456,7 @@ def ensure_present(client, module):
     )
     if variables is not None:
         desired["environmentVariables"] = variables
+    note_stored_secrets(module, app)
     check_basic_auth(app, desired)
     if app is None:
         desired.setdefault("platform", DEFAULT_PLATFORM)
@@ -494,11 +506,7 @@ def main():
         creation_tags=dict(type="dict"),
         secret_environment_variables=dict(type="dict", no_log=True),
         enable_basic_auth=dict(type="bool"),
-        basic_auth_credentials=dict(
-            type="dict",
-            no_log=True,
-            options=dict(username=dict(type="str", required=True, no_log=True), password=dict(type="str", required=True, no_log=True)),
-        ),
+        basic_auth_credentials=basic_auth_credentials_spec(),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
@@ -507,22 +515,11 @@ def main():
     )
     module.require_botocore_at_least(MINIMUM_BOTOCORE, reason="to manage compute roles")
     client = module.client("amplify")
-    # Ansible masks the values of no_log options in whatever the module returns; add the forms they take on
-    # the wire (username:password, its base64), for error messages that quote a request.
-    secrets = secret_option_values(module.params)
-    module.no_log_values.update(secrets)
+    ensure = ensure_present if module.params["state"] == "present" else ensure_absent
 
     try:
-        try:
-            if module.params["state"] == "present":
-                result = ensure_present(client, module)
-            else:
-                result = ensure_absent(client, module)
-        except AmplifyError as e:
-            if not secrets:
-                raise
-            # Re-raised without the original (which may quote the request) as cause or context.
-            raise scrub_error(e, secrets) from None
+        # No secret in the output: neither the options' nor the ones the app or branch already has.
+        result = run_scrubbed(module, lambda: ensure(client, module))
     except AmplifyError as e:
         module.fail_json_aws_error(e)
 

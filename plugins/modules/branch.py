@@ -127,16 +127,19 @@ options:
       - Amplify returns that base64 value; the module compares it, internally, with the one it would send, so a
         run that changes nothing writes nothing and a new username or password is an update. It is never
         returned, and a diff shows V(********) (V(******** (changed)) for a change).
-      - Never logged; give them from ansible-vault or the environment.
+      - The password is never logged (give it from ansible-vault or the environment), nor are
+        C(username:password) and its base64. The username is not secret and may show in the output (as the
+        invocation's O(basic_auth_credentials.username)); marking it secret would mask every occurrence of it,
+        a branch name or URL too.
     type: dict
     version_added: 0.1.0
     suboptions:
       username:
-        description: The username; it must not contain V(:).
+        description: The username; it must not contain V(:). Not secret.
         type: str
         required: true
       password:
-        description: The password.
+        description: The password. Never logged.
         type: str
         required: true
 notes:
@@ -302,7 +305,10 @@ from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import create_branch
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import default_domain
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import delete_branch
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import basic_auth_credentials_spec
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import ensure_tags
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import mark_secret_names
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import note_stored_secrets
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import get_app
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import locate_branch
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import managed_diff
@@ -312,9 +318,8 @@ from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import retry_while_propagating
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import role_arn_for
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import role_ref_matches
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import scrub_error
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import secret_option_values
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import secret_variable_names
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import run_scrubbed
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import split_environment
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import tags_with_secret_names
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import update_branch
@@ -412,19 +417,25 @@ def ensure_updated(client, module, app_id, app, branch, desired, secret_names=No
     if changes.get("computeRoleArn"):
         app, changes["computeRoleArn"] = check_compute_role(client, module, app_id, app, changes["computeRoleArn"])
     after = dict(branch)
+    tags_now = branch.get("tags") or {}
     if changes:
         if module.check_mode:
             after.update(changes)
         else:
+            # New secret names are in the secret tag before their values are sent: never a secret unmarked.
+            if "environmentVariables" in changes:
+                tags_now = mark_secret_names(client, module, branch["branchArn"], tags_now, secret_names)
             after = write_with_role(
                 module,
                 lambda: update_branch(client, app_id, branch["branchName"], **changes),
                 changes.get("computeRoleArn"),
                 "branch %s of app %s" % (branch["branchName"], app_id),
             )
-    # The tags asked for, and the secret tag: its own, never purged nor set by O(tags).
+    # The tags asked for, and the secret tag: its own, never purged nor set by O(tags). Names no longer
+    # secret leave the tag only now, after the update.
     wanted_tags = tags_with_secret_names(branch.get("tags"), module.params["tags"], module.params["purge_tags"], secret_names)
-    tags_changed, tags_after = ensure_tags(client, module, branch["branchArn"], branch.get("tags"), wanted_tags, True)
+    tags_changed, tags_after = ensure_tags(client, module, branch["branchArn"], tags_now, wanted_tags, True)
+    tags_changed = tags_after != (branch.get("tags") or {})
     after["tags"] = tags_after
     extra = ({"tags": branch.get("tags") or {}}, {"tags": tags_after}) if tags_changed else ({}, {})
     diff = managed_diff(branch, changes, MANAGED, extra_before=extra[0], extra_after=extra[1])
@@ -448,6 +459,7 @@ def ensure_present(client, module):
     )
     if variables is not None:
         desired["environmentVariables"] = variables
+    note_stored_secrets(module, branch)
     check_basic_auth(branch, desired)
     if branch is None:
         result = ensure_created(client, module, app_id, app, desired, secret_names)
@@ -481,11 +493,7 @@ def main():
         wait_timeout=dict(type="int", default=120),
         secret_environment_variables=dict(type="dict", no_log=True),
         enable_basic_auth=dict(type="bool"),
-        basic_auth_credentials=dict(
-            type="dict",
-            no_log=True,
-            options=dict(username=dict(type="str", required=True, no_log=True), password=dict(type="str", required=True, no_log=True)),
-        ),
+        basic_auth_credentials=basic_auth_credentials_spec(),
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
     )
@@ -494,22 +502,11 @@ def main():
     if module.params["wait_timeout"] < 0:
         module.fail_json(msg="wait_timeout: must be 0 or more seconds, not %d" % module.params["wait_timeout"])
     client = module.client("amplify")
-    # Ansible masks the values of no_log options in whatever the module returns; add the forms they take on
-    # the wire (username:password, its base64), for error messages that quote a request.
-    secrets = secret_option_values(module.params)
-    module.no_log_values.update(secrets)
+    ensure = ensure_present if module.params["state"] == "present" else ensure_absent
 
     try:
-        try:
-            if module.params["state"] == "present":
-                result = ensure_present(client, module)
-            else:
-                result = ensure_absent(client, module)
-        except AmplifyError as e:
-            if not secrets:
-                raise
-            # Re-raised without the original (which may quote the request) as cause or context.
-            raise scrub_error(e, secrets) from None
+        # No secret in the output: neither the options' nor the ones the app or branch already has.
+        result = run_scrubbed(module, lambda: ensure(client, module))
     except AmplifyError as e:
         module.fail_json_aws_error(e)
 
