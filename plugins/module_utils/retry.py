@@ -18,8 +18,6 @@ connection lost while waiting for the answer). create_once() stops botocore from
 what the call would have made before trying again.
 """
 
-import random
-import time
 
 try:
     from botocore.exceptions import BotoCoreError
@@ -44,7 +42,7 @@ REFUSAL_CODES = (
     "RequestLimitExceeded",
     "SlowDown",
 )
-# How often create_once() tries, and its backoff: a random part of FIRST * 2**n seconds, at most CAP.
+# How often create_once() tries, and its Backoff: a random half to all of FIRST * 2**n seconds, at most CAP.
 CREATE_TRIES = 6
 CREATE_FIRST_DELAY = 1.0
 CREATE_MAX_DELAY = 15.0
@@ -153,6 +151,8 @@ def create_once(client, service, operation, create, find=None):
     raised; an error of find() is raised as it is, with no further create. Up to CREATE_TRIES creates.
     """
     no_blind_retries(client, service, operation)
+    # Pauses between creates: doubling from CREATE_FIRST_DELAY up to CREATE_MAX_DELAY (jittered, never fixed).
+    pauses = _backoff(CREATE_TRIES * CREATE_MAX_DELAY, CREATE_FIRST_DELAY, CREATE_MAX_DELAY)
     tries = 0
     while True:
         tries += 1
@@ -169,4 +169,5 @@ def create_once(client, service, operation, create, find=None):
                     raise
             elif not is_refusal(e) or botocore_tries(e) >= BOTOCORE_TRIES_ENOUGH or tries >= CREATE_TRIES:
                 raise
-        time.sleep(random.uniform(0, min(CREATE_MAX_DELAY, CREATE_FIRST_DELAY * 2 ** (tries - 1))))
+            if not pauses.pause():
+                raise

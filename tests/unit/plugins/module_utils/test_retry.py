@@ -21,7 +21,6 @@ def client_error(code, status, operation="CreateApp", botocore_tries=1):
 
 @pytest.fixture(autouse=True)
 def clock(monkeypatch, fake_clock):
-    monkeypatch.setattr(retry.time, "sleep", fake_clock.sleep)
     monkeypatch.setattr("time.sleep", fake_clock.sleep)
     return fake_clock
 
