@@ -149,31 +149,11 @@ options:
       - Amplify applies a change to an SSR app at the branch's next deployment.
     type: bool
     version_added: 0.1.0
-  basic_auth_credentials:
-    description:
-      - The basic auth username and password. Amplify takes them as the base64 of C(username:password).
-      - Amplify returns that base64 value; the module compares it, internally, with the one it would send, so a
-        run that changes nothing writes nothing and a new username or password is an update. It is never
-        returned, and a diff shows V(********) (V(******** (changed)) for a change).
-      - The password is never logged (give it from ansible-vault or the environment), nor are
-        C(username:password) and its base64. The username is not secret and may show in the output (as the
-        invocation's O(basic_auth_credentials.username)); marking it secret would mask every occurrence of it,
-        a branch name or URL too.
-    type: dict
-    version_added: 0.1.0
-    suboptions:
-      username:
-        description: The username; it must not contain V(:). Not secret.
-        type: str
-        required: true
-      password:
-        description: The password. Never logged.
-        type: str
-        required: true
 notes:
   - Supports C(check_mode) and C(diff); the diff shows, before and after, the options that change and the tags.
   - Compute roles need botocore 1.36.22 or later.
 extends_documentation_fragment:
+  - amplify_hosting.ssr.basic_auth
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags

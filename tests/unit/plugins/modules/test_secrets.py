@@ -17,6 +17,10 @@ from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import AmplifyError
 from ansible_collections.amplify_hosting.ssr.plugins.modules import app as app_module
 from ansible_collections.amplify_hosting.ssr.plugins.modules import branch as branch_module
+from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.modules.secret_fakes import FakeModule
+from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.modules.secret_fakes import app_params
+from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.modules.secret_fakes import branch_params
+from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.modules.secret_fakes import client_error
 
 APP_ID = "dabc123"
 APP_ARN = "arn:aws:amplify:us-east-1:123456789012:apps/%s" % APP_ID
@@ -25,10 +29,6 @@ PASSWORD = "s3cret-Pa55word"
 ENCODED = base64.b64encode(("%s:%s" % (USER, PASSWORD)).encode()).decode()
 API_KEY = "api-key-0123456789abcdef"
 SECRETS = [USER, PASSWORD, "%s:%s" % (USER, PASSWORD), ENCODED, API_KEY]
-
-
-def client_error(code, message, operation):
-    return botocore.exceptions.ClientError({"Error": {"Code": code, "Message": message}}, operation)
 
 
 def assert_secret_free(value):
@@ -80,28 +80,6 @@ class FakeAmplify:
 
     def untag_resource(self, resourceArn, tagKeys):  # noqa: N803 - boto3 keyword
         self.calls.append(("untag_resource", sorted(tagKeys)))
-
-
-class FakeModule:
-    def __init__(self, params, check_mode=False):
-        self.params = params
-        self.check_mode = check_mode
-        self.warnings = []
-        self.no_log_values = set()
-
-    def warn(self, message):
-        self.warnings.append(message)
-
-
-def branch_params(**params):
-    defaults = dict(
-        state="present", app=APP_ID, branch_name="main", description=None, stage=None, framework=None,
-        enable_auto_build=None, environment_variables=None, compute_role_arn=None, wait_timeout=120,
-        secret_environment_variables=None, enable_basic_auth=None, basic_auth_credentials=None,
-        tags=None, purge_tags=True,
-    )
-    defaults.update(params)
-    return defaults
 
 
 def stored_branch(**attrs):
@@ -361,18 +339,6 @@ def test_branch_deleted_shows_no_secret_in_its_diff():
 
 
 # -- the app module --------------------------------------------------------------------------------------
-
-
-def app_params(**params):
-    defaults = dict(
-        state="present", app_id=APP_ID, name=None, description=None, platform=None, repository=None,
-        access_token=None, compute_role_arn=None, iam_service_role_arn=None, environment_variables=None,
-        build_spec=None, custom_rules=None, enable_branch_auto_build=None, enable_auto_branch_creation=None,
-        auto_branch_creation_patterns=None, tags=None, purge_tags=True, creation_tags=None,
-        secret_environment_variables=None, enable_basic_auth=None, basic_auth_credentials=None,
-    )
-    defaults.update(params)
-    return defaults
 
 
 def test_app_same_secrets_unchanged_new_ones_one_update_and_tags_never_purge_the_secret_tag():
