@@ -229,11 +229,6 @@ def app_of(client, association):
     return association.app
 
 
-def role_matches(value, arn):
-    """Whether the `role` option (an ARN or a name) names the role `arn`."""
-    return role_ref_matches(value, arn)
-
-
 # -- writing -------------------------------------------------------------------------------------------
 
 
@@ -318,7 +313,7 @@ def ensure_absent(client, module):
         parse_role_option(params["role"])
     association = read_association(client, params["app"], params["branch"])
     previous = association.current
-    changed = bool(previous) and (params["role"] is None or role_matches(params["role"], previous))
+    changed = bool(previous) and (params["role"] is None or role_ref_matches(params["role"], previous))
     if changed:
         apply(client, module, association, "")
     if association.branch_name and not association.current:

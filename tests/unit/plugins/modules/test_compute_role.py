@@ -96,10 +96,10 @@ def test_parse_role_option_rejects_without_a_call(value, message):
 
 
 def test_role_matches_by_arn_or_by_name():
-    assert compute_role.role_matches(ROLE, ROLE)
-    assert compute_role.role_matches("site-compute", ROLE)
-    assert not compute_role.role_matches("other", ROLE)
-    assert not compute_role.role_matches("arn:aws:iam::123456789012:role/site-compute", ROLE)
+    assert amplify.role_ref_matches(ROLE, ROLE)
+    assert amplify.role_ref_matches("site-compute", ROLE)
+    assert not amplify.role_ref_matches("other", ROLE)
+    assert not amplify.role_ref_matches("arn:aws:iam::123456789012:role/site-compute", ROLE)
 
 
 def test_read_role_by_name_and_by_arn():
