@@ -31,11 +31,18 @@ export AWS_SECRET_ACCESS_KEY := local-aws-secret-key
 export AWS_REGION := us-east-1
 export AWS_DEFAULT_REGION := us-east-1
 unexport AWS_PROFILE AWS_SESSION_TOKEN AWS_SECURITY_TOKEN
+# npm's cache (the example's npm ci and the local compute's builds) and the local compute's build cache, shared
+# by every endpoint of this checkout: an unchanged example is installed from the cache and built once.
+export npm_config_cache := $(CURDIR)/.tmp/npm-cache
+export LOCAL_AWS_BUILD_CACHE := $(CURDIR)/.tmp/build-cache
+# The demo app's Git repository (hack/make_demo_repo.py), cloned by the local compute in place of GitHub.
+DEMO_REPO := .tmp/repos/nextjs-compute-role-demo
+DEMO_REPO_URL := https://github.com/example/nextjs-compute-role-demo
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help venv local-aws local-aws-stop demo test sanity units integration molecule lint endpoint-tests \
-        example-test playbook-tests bench test-tree collection-link clean
+.PHONY: help venv local-aws local-aws-stop demo demo-repo test sanity units integration molecule lint endpoint-tests \
+        example-test playbook-tests bench test-tree collection-link clean browser-deps browser-test example-build
 
 help:
 	@echo "make demo            run the whole flow against the local AWS endpoint"
@@ -44,6 +51,8 @@ help:
 	@echo "make playbook-tests  site/verify/teardown playbooks against the local endpoint (tests/playbooks)"
 	@echo "make bench           API calls and wall time per converge and how they grow (bench/results/latest.md)"
 	@echo "make example-test    build the example Next.js app (npm ci, npm run build) and test it end to end"
+	@echo "make browser-deps    install Debian's chromium and chromium-driver (apt-get) when missing"
+	@echo "make browser-test    the example app in headless Chromium through a *.localhost host name (tests/browser)"
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-test.txt local_aws/pyproject.toml
@@ -114,6 +123,41 @@ example-test: venv
 	  && NEXT_TELEMETRY_DISABLED=1 npm run build
 	$(BIN)/pytest -q -p no:cacheprovider examples/nextjs-compute-role-demo/tests
 
+# Chromium and its WebDriver from Debian, installed with apt-get only when missing: never a browser download
+# (no `playwright install`, and tests/browser gives Selenium this chromedriver so Selenium Manager stays idle).
+CHROMIUM := /usr/bin/chromium
+CHROMEDRIVER := /usr/bin/chromedriver
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+# (`chromium --version` without its stderr: Debian's launcher complains when findmnt lists /dev/shm twice.)
+browser-deps:
+	@if [ ! -x $(CHROMIUM) ] || [ ! -x $(CHROMEDRIVER) ]; then \
+	  echo "installing chromium and chromium-driver from Debian (apt-get)"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -q; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+	    chromium chromium-driver fonts-liberation; \
+	fi
+	@$(CHROMIUM) --version 2>/dev/null && $(CHROMEDRIVER) --version
+
+# The example's production build, redone only when its sources or lock file changed (example-test always
+# rebuilds; after it, this finds the build up to date).
+EXAMPLE := examples/nextjs-compute-role-demo
+EXAMPLE_SOURCES := $(EXAMPLE)/tsconfig.json $(shell find $(EXAMPLE)/app $(wildcard $(EXAMPLE)/public) -type f) \
+                   $(wildcard $(EXAMPLE)/next.config.*)
+example-build: $(EXAMPLE)/.next/BUILD_ID
+$(EXAMPLE)/node_modules/.package-lock.json: $(EXAMPLE)/package.json $(EXAMPLE)/package-lock.json
+	cd $(EXAMPLE) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+$(EXAMPLE)/.next/BUILD_ID: $(EXAMPLE)/node_modules/.package-lock.json $(EXAMPLE_SOURCES)
+	cd $(EXAMPLE) && NEXT_TELEMETRY_DISABLED=1 npm run build
+	touch $@
+
+# The example app in a real browser (headless Debian Chromium driven by Selenium): `next start` against the
+# local endpoint, opened through a *.localhost host name, the button clicked, the image or the alert checked,
+# screenshots in tests/output/browser. BROWSER_TESTS_REQUIRED=1: a missing build fails the run, never a skip.
+browser-test: venv browser-deps example-build
+	$(MAKE) --no-print-directory local-aws
+	BROWSER_TESTS_REQUIRED=1 $(BIN)/pytest -q -p no:cacheprovider tests/browser $(PYTEST_ARGS)
+
 # The playbooks (site, verify, teardown, the inclusion example) run for real against the local endpoint; each
 # test resets the endpoint, so it must be this run's alone (its own LOCAL_AWS_PORT).
 playbook-tests: venv collection-link
@@ -132,14 +176,23 @@ test: venv
 	$(MAKE) --no-print-directory local-aws-stop
 	@echo "make test: all suites passed"
 
-# The whole flow for dev, staging and prod against the local endpoint: site.yml, then verify.yml (which ends
-# with a summary per environment), then the API calls the endpoint saw. A second `make demo` writes nothing.
-demo: venv collection-link
+# The demo app as a Git repository, and the endpoint told to clone it for the inventory's repository URL.
+demo-repo: venv
 	$(MAKE) --no-print-directory local-aws
+	$(BIN)/python hack/make_demo_repo.py examples/nextjs-compute-role-demo $(DEMO_REPO)
+	$(BIN)/local-aws repository --port $(LOCAL_AWS_PORT) $(DEMO_REPO_URL) $(DEMO_REPO)
+
+# The whole flow for dev, staging and prod against the local endpoint: site.yml (which releases each branch:
+# the local compute clones, builds and serves it with its compute role), then verify.yml (which GETs each
+# branch's /api/image through its URL and finds the request in the compute log), then the API calls the
+# endpoint saw and the URLs to open. A second `make demo` writes nothing.
+demo: venv collection-link demo-repo
 	$(BIN)/local-aws calls --port $(LOCAL_AWS_PORT) --clear
-	ansible-playbook -i inventories/local playbooks/site.yml
-	ansible-playbook -i inventories/local playbooks/verify.yml
+	SSR_COMMIT_ID=$$(git -C $(DEMO_REPO) rev-parse HEAD) ansible-playbook -i inventories/local playbooks/site.yml
+	ansible-playbook -i inventories/local playbooks/verify.yml -e ssr_verify_require_app_url=true
 	$(BIN)/local-aws calls --port $(LOCAL_AWS_PORT)
+	@echo "Open each environment's branch URL and press the button:"
+	@$(BIN)/local-aws urls --port $(LOCAL_AWS_PORT)
 
 clean: local-aws-stop
 	rm -rf .tmp tests/output

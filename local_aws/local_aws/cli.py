@@ -6,6 +6,10 @@
   local-aws status [--port P]                      exit 0 when it answers
   local-aws calls  [--port P] [--clear]            the API calls in the request log, by service: reads,
                                                    writes and their operations; --clear empties the log
+  local-aws repository [--port P] [URL PATH]        let the local compute clone the app repository URL from
+                                                   the local Git repository PATH (RELEASE jobs of such an app
+                                                   build it and serve it); with no URL, list the mappings
+  local-aws urls   [--port P]                      each running compute's branch URL, role and log stream
   local-aws faults [--port P] [--seed N] [--propagation-delay S] [--clear] [SPEC ...]
                                                    inject faults: each SPEC (replacing the faults set before)
                                                    is SERVICE:OPERATION:ERROR[:RATE[:COUNT[:PHASE]]], e.g.
@@ -73,6 +77,7 @@ def serve(host: str, port: int) -> None:
         pass
     finally:
         server.server_close()
+        server.app.shutdown()  # stop every running compute: nothing is left listening
 
 
 def start(port: int, state_dir: str) -> int:
@@ -85,9 +90,11 @@ def start(port: int, state_dir: str) -> int:
         return 1
     os.makedirs(state_dir, exist_ok=True)
     log = open(os.path.join(state_dir, "local-aws.log"), "ab")  # noqa: SIM115 - handed to the child
+    # The local compute's clones, build logs and (unless LOCAL_AWS_BUILD_CACHE names a shared one) build cache.
+    env = {**os.environ, "LOCAL_AWS_WORK_DIR": os.path.abspath(os.path.join(state_dir, "work"))}
     process = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "local_aws.cli", "serve", "--host", HOST, "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env,
     )
     with open(_pidfile(state_dir), "w", encoding="utf-8") as handle:
         handle.write(str(process.pid))
@@ -107,7 +114,7 @@ def stop(state_dir: str) -> int:
         pid = int(handle.read().strip())
     try:
         os.kill(pid, signal.SIGTERM)
-        for _ in range(50):
+        for _ in range(150):
             os.kill(pid, 0)
             time.sleep(0.1)
         os.kill(pid, signal.SIGKILL)
@@ -198,9 +205,41 @@ def faults(port: int, specs: list[str], clear: bool, seed: int | None, propagati
     return 0
 
 
+def repository(port: int, specs: list[str]) -> int:
+    from .control import Control
+
+    control = Control(f"http://{HOST}:{port}", timeout=10)
+    if specs:
+        if len(specs) != 2:
+            print("repository takes URL PATH (the app's repository URL and a local Git repository)", file=sys.stderr)
+            return 2
+        url, path = specs[0], os.path.abspath(specs[1])
+        if not os.path.isdir(path):
+            print(f"{path} is not a directory", file=sys.stderr)
+            return 2
+        current = control._call("GET", "/config")["repositories"]
+        control.configure(repositories={**current, url: path})
+    for url, path in sorted(control._call("GET", "/config")["repositories"].items()):
+        print(f"{url} -> {path}")
+    return 0
+
+
+def urls(port: int) -> int:
+    from .control import Control
+
+    computes = Control(f"http://{HOST}:{port}", timeout=10).computes()
+    for compute in sorted(computes, key=lambda c: (c["appId"], c["branchName"])):
+        print(f"{compute['branchName']:<10} {compute['url']}")
+        print(f"{'':<10} runs with {compute['roleArn'] or 'no compute role'}; logs {compute['logGroup']} {compute['logStream']}")
+    if not computes:
+        print("no compute is running (no RELEASE of an app whose repository is mapped has succeeded)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="local-aws", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=("serve", "start", "stop", "status", "calls", "faults"))
+    parser.add_argument("command", choices=("serve", "start", "stop", "status", "calls", "faults",
+                                                          "repository", "urls"))
     parser.add_argument("specs", nargs="*", metavar="SPEC", help="faults: SERVICE:OPERATION:ERROR[:RATE[:COUNT[:PHASE]]]")
     parser.add_argument("--clear", action="store_true",
                         help="calls: empty the request log instead of showing it; faults: remove every fault")
@@ -219,6 +258,10 @@ def main(argv: list[str] | None = None) -> int:
         return stop(args.state_dir)
     if args.command == "calls":
         return calls(args.port, args.clear)
+    if args.command == "repository":
+        return repository(args.port, args.specs)
+    if args.command == "urls":
+        return urls(args.port)
     if args.command == "faults":
         return faults(args.port, args.specs, args.clear, args.seed, args.propagation_delay)
     if args.specs:

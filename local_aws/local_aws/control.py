@@ -52,3 +52,7 @@ class Control:
 
     def state(self) -> dict:
         return self._call("GET", "/state")
+
+    def computes(self) -> list[dict]:
+        """The running computes of the local Amplify Hosting compute (branch URL, port, role, log stream)."""
+        return self._call("GET", "/compute")["computes"]

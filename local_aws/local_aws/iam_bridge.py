@@ -60,3 +60,15 @@ def role_age_seconds(role, now: datetime.datetime | None = None) -> float:
         created = created.replace(tzinfo=datetime.timezone.utc)
     now = now or datetime.datetime.now(datetime.timezone.utc)
     return (now - created).total_seconds()
+
+
+def amplify_may_assume(role, account_id: str, app_arn: str) -> bool:
+    """Whether Amplify, assuming the role for the app `app_arn`, passes the role's trust policy.
+
+    Amplify presents itself as the service principal amplify.amazonaws.com with the app's account and ARN as
+    aws:SourceAccount and aws:SourceArn, so a trust condition naming another account or app refuses it.
+    """
+    from .iam_policy import trust_allows
+
+    context = {"aws:SourceAccount": account_id, "aws:SourceArn": app_arn}
+    return trust_allows(role.assume_role_policy_document, AMPLIFY_PRINCIPAL, context=context)

@@ -8,7 +8,20 @@ Control API (not AWS; unsigned JSON under /_local/):
   DELETE /_local/requests            empty the request log
   GET    /_local/config              the settings; POST merges a JSON object into them
   GET    /_local/state               Amplify state per account/region (apps, branches, jobs counts)
-  POST   /_local/reset               empty all state (Amplify and moto), the log and the settings
+  POST   /_local/reset               empty all state (Amplify and moto), the log and the settings; stops every
+                                     running compute
+  GET    /_local/compute             the running computes: [{appId, branchName, url, port, roleArn, jobId, pid}]
+  GET    /_local/compute/credentials the container credentials endpoint of a running compute (its
+                                     AWS_CONTAINER_AUTHORIZATION_TOKEN in Authorization): a session of the
+                                     branch's effective compute role
+  GET    /_local/compute/logs/<appId>/<branch>/<jobId>/<STEP>   a compute job's step log (the Step's logUrl)
+
+Branch URLs (the local Amplify Hosting compute, local_aws/compute): a request whose Host is
+<branch>.<appId>.localhost[:port] or <branch>.<appId>.amplifyapp.com is proxied to that branch's running
+Next.js server, as https://<branch>.<appId>.amplifyapp.com is served on AWS.
+
+Requests signed with a compute session's credentials are authorized by IAM's rules (compute_auth.py); every
+other request (the operator's keys) is served unrestricted, as before.
 """
 
 from __future__ import annotations
@@ -19,6 +32,8 @@ import io
 import json
 import os
 import random
+import re
+import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass
@@ -27,12 +42,17 @@ os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app  # noqa: E402
 
-from . import service_model, wire  # noqa: E402
+from . import compute_auth, service_model, wire  # noqa: E402
 from .amplify.models import AmplifyRegistry  # noqa: E402
+from .compute import proxy  # noqa: E402
+from .compute.runner import HostingRunner  # noqa: E402
 from .amplify.responses import AmplifyResponses  # noqa: E402
 from .settings import Settings  # noqa: E402
 
 DEFAULT_REGION = "us-east-1"
+# A branch URL: <branch display name>.<appId>.localhost or .amplifyapp.com, with an optional port.
+BRANCH_HOST = re.compile(r"^(?P<branch>[A-Za-z0-9-]+)\.(?P<app>d[a-z0-9]+)\.(?:localhost|amplifyapp\.com)(?::\d+)?$")
+COMPUTE_LOG = re.compile(r"^/_local/compute/logs/(d[a-z0-9]+)/([^/]+)/(\d+)/(BUILD|DEPLOY|VERIFY)$")
 
 
 @dataclass
@@ -73,7 +93,13 @@ class RequestLog:
 class LocalAws:
     def __init__(self, settings: Settings | None = None):
         self.settings = settings or Settings()
+        self.public_url = ""  # http://127.0.0.1:<port>, set by make_server
+        self.sessions = compute_auth.ComputeSessions(clock=self.now)
         self.amplify_registry = AmplifyRegistry(self.settings)
+        work_dir = os.environ.get("LOCAL_AWS_WORK_DIR") or tempfile.mkdtemp(prefix="local-aws-work-")
+        self.compute = HostingRunner(self.settings, work_dir, self.amplify_registry.lookup, self.sessions,
+                                     public_url=lambda: self.public_url)
+        self.amplify_registry.job_runner = self.compute
         self.amplify = AmplifyResponses(self.settings)
         self.log = RequestLog()
         self.moto = DomainDispatcherApplication(create_backend_app)
@@ -82,9 +108,22 @@ class LocalAws:
         # How many requests with the same fingerprint each fault has seen (seeded draws, see _draw).
         self._seen: collections.Counter = collections.Counter()
 
+    def now(self):
+        """The endpoint's clock for compute sessions: the wall clock plus settings.clock_offset_seconds."""
+        import datetime
+
+        return datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=self.settings.clock_offset_seconds)
+
+    def shutdown(self) -> None:
+        """Stop every running compute (the endpoint is going away)."""
+        self.compute.stop_all()
+
     # -- WSGI ----------------------------------------------------------------------------------
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
+        branch_host = BRANCH_HOST.match(environ.get("HTTP_HOST", ""))
+        if branch_host:
+            return self._serve_branch(environ, start_response, branch_host.group("app"), branch_host.group("branch"))
         if path.startswith("/_local/"):
             return self._control(environ, start_response)
         raw_uri = environ.get("RAW_URI") or environ.get("REQUEST_URI") or path
@@ -106,6 +145,13 @@ class LocalAws:
 
         fault = self._pick_fault(service, operation, _fingerprint(service, operation, method, raw_uri, body))
         logged = dict(service=service, operation=operation, kind=kind, region=region)
+        session = self.sessions.find(access_key) if access_key else None
+        if session is not None:
+            denied = compute_auth.authorize(session, service, operation, method, raw_uri, headers, body, region, self.now())
+            if denied is not None:
+                status, out_headers, payload = denied
+                self.log.add(status=status, served_status=None, **logged)
+                return _respond(start_response, status, out_headers, payload)
         if fault is not None and fault.phase == "before":
             status, out_headers, payload = wire.fault_response(service, fault.error)
             self.log.add(status=status, injected=True, **logged)
@@ -138,6 +184,16 @@ class LocalAws:
             return self._lost_response(start_response, fault, captured.get("status", 0), logged)
         self.log.add(status=captured.get("status", 0), served_status=captured.get("status", 0), **logged)
         return chunks
+
+    def _serve_branch(self, environ, start_response, app_id: str, display_name: str):
+        """A branch URL: the branch's running compute answers, or a 404 that says why nothing does."""
+        deployment = self.compute.find(app_id, display_name)
+        if deployment is None or not deployment.alive():
+            message = (f"Nothing serves branch {display_name} of app {app_id} on this endpoint: no RELEASE of it has "
+                       "succeeded on the local compute (its app's repository must be one of the endpoint's "
+                       "repositories; see local-aws repository).\n")
+            return _respond(start_response, 404, {"Content-Type": "text/plain; charset=utf-8"}, message.encode())
+        return proxy.forward(environ, start_response, deployment.port, _read_body(environ))
 
     def _lost_response(self, start_response, fault, served_status: int, logged: dict):
         """A fault in phase "after": the request was served; its answer is replaced by the fault's error."""
@@ -197,6 +253,18 @@ class LocalAws:
             if path == "/_local/reset" and method == "POST":
                 self.reset()
                 return _json(start_response, 200, {"ok": True})
+            if path == "/_local/compute" and method == "GET":
+                return _json(start_response, 200, {"computes": self.compute.running()})
+            if path == "/_local/compute/credentials" and method == "GET":
+                status, body = self.compute.credentials(environ.get("HTTP_AUTHORIZATION", ""))
+                return _json(start_response, status, body)
+            # The branch stays percent-encoded (a branch name may hold "/"): match the raw path.
+            found = COMPUTE_LOG.match((environ.get("RAW_URI") or environ.get("REQUEST_URI") or path).split("?")[0])
+            if found and method == "GET":
+                text = self.compute.step_log(*found.groups())
+                if text is None:
+                    return _json(start_response, 404, {"error": f"no log at {path}"})
+                return _respond(start_response, 200, {"Content-Type": "text/plain; charset=utf-8"}, text.encode())
         except (ValueError, TypeError) as exc:
             return _json(start_response, 400, {"error": str(exc)})
         return _json(start_response, 404, {"error": f"no control endpoint {method} {path}"})
@@ -204,6 +272,8 @@ class LocalAws:
     def reset(self) -> None:
         from moto.moto_api import _internal
 
+        self.compute.stop_all()
+        self.sessions.clear()
         self.amplify_registry.reset()
         self.log.clear()
         fresh = Settings()
@@ -400,4 +470,7 @@ def make_server(host: str, port: int, app: LocalAws | None = None):
     from moto.moto_server.werkzeug_app import MotoRequestHandler
     from werkzeug.serving import make_server as werkzeug_make_server
 
-    return werkzeug_make_server(host, port, app or LocalAws(), threaded=True, request_handler=MotoRequestHandler)
+    app = app or LocalAws()
+    server = werkzeug_make_server(host, port, app, threaded=True, request_handler=MotoRequestHandler)
+    app.public_url = f"http://{host}:{server.server_port}"
+    return server

@@ -52,6 +52,25 @@ class Settings:
     # method, path, query and body) and how many identical requests came before it; not on how the requests
     # of parallel clients interleave. So a run that makes the same calls meets the same faults.
     seed: int | None = None
+    # -- the local Amplify Hosting compute (local_aws/compute) -------------------------------------------
+    # Git repositories this endpoint can clone, by the app's `repository` URL: {"https://github.com/o/r":
+    # "/path/to/a/local/git/repository"}. An app whose repository is listed here gets real RELEASE builds and
+    # a running compute; any other app's jobs only move through their statuses on the clock (job_step_seconds).
+    repositories: dict = field(default_factory=dict)
+    # Reuse the output of an identical earlier build (same commit, build spec and build variables): a rebuild
+    # would produce the same tree. Off: every RELEASE builds from scratch.
+    build_cache: bool = True
+    # A build still running after this many seconds is stopped and its job ends FAILED.
+    build_timeout_seconds: float = 900.0
+    # How long the compute's server may take to answer its first request before the deployment fails.
+    compute_start_seconds: float = 90.0
+    # Lifetime of the compute role sessions handed to a running compute (STS AssumeRole's default is 3600).
+    compute_session_seconds: int = 3600
+    # Loopback ports the computes may listen on; 0 and 0: any free port the system gives.
+    compute_port_min: int = 0
+    compute_port_max: int = 0
+    # Added to the endpoint's clock for compute sessions (tests move time forward to expire credentials).
+    clock_offset_seconds: float = 0.0
 
     def update(self, values: dict) -> None:
         """Merge `values` in, all or nothing: a bad value leaves every setting as it was."""
@@ -71,9 +90,12 @@ class Settings:
             allowed = _TYPES[fields[name].type]
             if isinstance(value, bool) != (bool in allowed) or not isinstance(value, allowed):
                 raise ValueError(f"{name} must be {fields[name].type}, not {value!r}")
+            if name == "repositories" and not all(isinstance(k, str) and isinstance(v, str) and k and v
+                                                   for k, v in value.items()):
+                raise ValueError("repositories must map repository URLs to local paths (non-empty strings)")
             if name == "job_result" and value not in JOB_RESULTS:
                 raise ValueError(f"job_result must be one of {', '.join(JOB_RESULTS)}, not {value!r}")
-            if name != "seed" and isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
+            if name not in ("seed", "clock_offset_seconds") and isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
                 raise ValueError(f"{name} must not be negative")
             staged[name] = value
         for name, value in staged.items():
@@ -84,7 +106,8 @@ class Settings:
 
 
 # The JSON types each setting accepts, by its annotation (bool is refused where a number is meant).
-_TYPES = {"str": (str,), "float": (int, float), "int": (int,), "bool": (bool,), "int | None": (int, type(None))}
+_TYPES = {"str": (str,), "float": (int, float), "int": (int,), "bool": (bool,), "int | None": (int, type(None)),
+          "dict": (dict,)}
 
 
 def _fault(item) -> Fault:

@@ -78,6 +78,7 @@ def endpoint():
     thread = threading.Thread(target=server.serve_forever, name="local-aws", daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
+    server.app.shutdown()  # the local compute's servers
     server.shutdown()
     server.server_close()
     thread.join(timeout=5)

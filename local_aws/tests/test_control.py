@@ -14,7 +14,11 @@ def test_health(control):
 def test_config_merges_and_reports(control):
     defaults = control.config()
     assert defaults == {"propagation_delay": 0.0, "job_step_seconds": 0.2, "job_result": "SUCCEED", "apps_per_region": 25, "branches_per_app": 50,
-                        "strict_responses": True, "faults": [], "seed": None}
+                        "strict_responses": True, "faults": [], "seed": None,
+                        # the local Amplify Hosting compute
+                        "repositories": {}, "build_cache": True, "build_timeout_seconds": 900.0,
+                        "compute_start_seconds": 90.0, "compute_session_seconds": 3600, "compute_port_min": 0,
+                        "compute_port_max": 0, "clock_offset_seconds": 0.0}
     merged = control.configure(apps_per_region=3, faults=[{"service": "s3", "error": "503", "count": 1}])
     assert merged["apps_per_region"] == 3 and merged["branches_per_app"] == 50
     assert merged["faults"] == [{"service": "s3", "operation": "*", "error": "503", "rate": 1.0, "count": 1, "phase": "before", "injected": 0}]
@@ -33,6 +37,9 @@ def test_config_merges_and_reports(control):
     {"apps_per_region": 3, "job_result": "MAYBE"},
     {"job_result": 1},
     {"apps_per_region": 3, "faults": [{"count": -2}]},
+    {"repositories": ["https://github.com/o/r"]},
+    {"apps_per_region": 3, "repositories": {"https://github.com/o/r": ""}},
+    {"build_cache": "yes"},
     [1, 2],
 ])
 def test_bad_config_is_refused_and_changes_nothing(control, body):

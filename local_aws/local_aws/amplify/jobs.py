@@ -6,8 +6,8 @@ A runner is told when a job starts and is asked, whenever the job is read, to br
 job finishes), and a stop request through CANCELLING -> CANCELLED. Nothing runs in the
 background: the status is a function of the clock, so reads are cheap and deterministic.
 
-A runner that really builds and serves the app (the local SSR runtime) subclasses JobRunner: it does
-the work in `start` and reports progress in `advance`.
+A runner that really builds and serves the app (local_aws/compute/runner.py, the local Amplify Hosting
+compute) subclasses JobRunner: it does the work in `start` and reports progress in `advance`.
 """
 
 from __future__ import annotations
@@ -31,6 +31,16 @@ class JobRunner:
     def steps(self, job: dict) -> list[dict]:
         """The job's steps, in the Step shape."""
         raise NotImplementedError
+
+    # What happens to a branch's running compute (the local Amplify Hosting compute overrides these).
+    def branch_updated(self, app: dict, branch: dict) -> None:
+        """After UpdateApp or UpdateBranch (under the backend lock)."""
+
+    def branch_deleted(self, app: dict, branch_name: str) -> None:
+        """After DeleteBranch (under the backend lock)."""
+
+    def app_deleted(self, app: dict, branch_names: list[str]) -> None:
+        """After DeleteApp (under the backend lock)."""
 
 
 class ClockJobRunner(JobRunner):

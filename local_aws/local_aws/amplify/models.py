@@ -107,9 +107,13 @@ class AmplifyBackend:
             raise NotFoundException(f"Branch {branch_name} not found.")
         return branch
 
-    def check_compute_role(self, arn: str | None, platform: str = SSR_PLATFORMS[0]) -> None:
-        """Reject a compute role Amplify could not assume, or one for an app whose `platform` has no SSR
-        compute (WEB: static hosting). `None` or "" means no role (clears it)."""
+    def check_compute_role(self, arn: str | None, platform: str = SSR_PLATFORMS[0], app_arn: str = "") -> None:
+        """Reject a compute role Amplify could not assume for the app `app_arn`, or one for an app whose
+        `platform` has no SSR compute (WEB: static hosting). `None` or "" means no role (clears it).
+
+        The trust policy is evaluated with what Amplify presents when it assumes the role: the service
+        principal amplify.amazonaws.com, aws:SourceAccount (the app's account) and aws:SourceArn (the app's
+        ARN); a condition naming another account or app refuses the role here, as on association."""
         if not arn:
             return
         if not iam_bridge.ROLE_ARN.match(arn):
@@ -117,7 +121,7 @@ class AmplifyBackend:
         if platform not in SSR_PLATFORMS:
             raise BadRequestException(COMPUTE_ROLE_PLATFORM.format(platform=platform))
         role = iam_bridge.find_role(self.account_id, arn)
-        if role is None or not iam_bridge.trust_policy_allows(role.assume_role_policy_document):
+        if role is None or not iam_bridge.amplify_may_assume(role, self.account_id, app_arn):
             raise BadRequestException(COMPUTE_ROLE_NOT_ASSUMABLE)
         if self.settings.propagation_delay and iam_bridge.role_age_seconds(role) < self.settings.propagation_delay:
             raise BadRequestException(COMPUTE_ROLE_NOT_ASSUMABLE)
@@ -143,12 +147,13 @@ class AmplifyBackend:
             if len(self.apps) >= self.settings.apps_per_region:
                 raise LimitExceededException(f"Apps limit of {self.settings.apps_per_region} reached for this region.")
             self._check_repository(params, {})
-            self.check_compute_role(params.get("computeRoleArn"), params.get("platform") or "WEB")
             app_id = self._new_app_id()
+            app_arn = f"arn:aws:amplify:{self.region}:{self.account_id}:apps/{app_id}"
+            self.check_compute_role(params.get("computeRoleArn"), params.get("platform") or "WEB", app_arn)
             now = _now()
             attrs = {
                 "appId": app_id,
-                "appArn": f"arn:aws:amplify:{self.region}:{self.account_id}:apps/{app_id}",
+                "appArn": app_arn,
                 "description": "",
                 "repository": "",
                 "platform": "WEB",
@@ -175,19 +180,22 @@ class AmplifyBackend:
             app = self._app(params["appId"])
             self._check_repository(params, app.secrets)
             platform = params.get("platform") or app.attrs["platform"]
-            self.check_compute_role(params.get("computeRoleArn"), platform)
+            self.check_compute_role(params.get("computeRoleArn"), platform, app.attrs["appArn"])
             if "computeRoleArn" not in params and platform not in SSR_PLATFORMS and app.attrs.get("computeRoleArn"):
                 # A platform change that would leave a static app with the compute role it had.
                 raise BadRequestException(COMPUTE_ROLE_PLATFORM.format(platform=platform))
             self._apply(app.attrs, params, _output_members("App"))
             app.secrets.update({k: params[k] for k in SECRET_MEMBERS if params.get(k)})
             app.attrs["updateTime"] = _now()
+            for branch in app.branches.values():
+                self.job_runner.branch_updated(app.attrs, branch.attrs)
             return dict(app.attrs)
 
     def delete_app(self, app_id: str) -> dict:
         with self.lock:
             app = self._app(app_id)
             del self.apps[app_id]
+            self.job_runner.app_deleted(app.attrs, list(app.branches))
             return dict(app.attrs)
 
     def list_apps(self, max_results: int | None, next_token: str | None) -> tuple[list, str | None]:
@@ -204,7 +212,7 @@ class AmplifyBackend:
                 raise BadRequestException(f"Branch with name {name} already exists.")
             if len(app.branches) >= self.settings.branches_per_app:
                 raise LimitExceededException(f"Branches limit of {self.settings.branches_per_app} reached for this app.")
-            self.check_compute_role(params.get("computeRoleArn"), app.attrs["platform"])
+            self.check_compute_role(params.get("computeRoleArn"), app.attrs["platform"], app.attrs["appArn"])
             now = _now()
             attrs = {
                 "branchArn": f"{app.attrs['appArn']}/branches/{quote(name, safe='')}",
@@ -238,14 +246,17 @@ class AmplifyBackend:
     def update_branch(self, params: dict) -> dict:
         with self.lock:
             branch = self._branch(params["appId"], params["branchName"])
-            self.check_compute_role(params.get("computeRoleArn"), self.apps[params["appId"]].attrs["platform"])
+            app = self.apps[params["appId"]]
+            self.check_compute_role(params.get("computeRoleArn"), app.attrs["platform"], app.attrs["appArn"])
             self._apply(branch.attrs, params, _output_members("Branch"))
             branch.attrs["updateTime"] = _now()
+            self.job_runner.branch_updated(app.attrs, branch.attrs)
             return dict(branch.attrs)
 
     def delete_branch(self, app_id: str, branch_name: str) -> dict:
         with self.lock:
             self._branch(app_id, branch_name)
+            self.job_runner.branch_deleted(self.apps[app_id].attrs, branch_name)
             return dict(self.apps[app_id].branches.pop(branch_name).attrs)
 
     def list_branches(self, app_id: str, max_results: int | None, next_token: str | None) -> tuple[list, str | None]:
@@ -374,10 +385,11 @@ class AmplifyBackend:
 
 
 class AmplifyRegistry:
-    """All Amplify backends of the process, one per (account, region)."""
+    """All Amplify backends of the process, one per (account, region), sharing one job runner."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, job_runner: JobRunner | None = None):
         self.settings = settings
+        self.job_runner = job_runner or ClockJobRunner(settings)
         self.backends: dict[tuple[str, str], AmplifyBackend] = {}
         self.lock = threading.Lock()
 
@@ -385,8 +397,19 @@ class AmplifyRegistry:
         with self.lock:
             key = (account_id, region)
             if key not in self.backends:
-                self.backends[key] = AmplifyBackend(account_id, region, self.settings)
+                self.backends[key] = AmplifyBackend(account_id, region, self.settings, self.job_runner)
             return self.backends[key]
+
+    def lookup(self, account_id: str, region: str, app_id: str, branch_name: str) -> tuple[dict, dict] | None:
+        """Copies of an app's and one of its branches' attributes, or None when either is gone."""
+        with self.lock:
+            backend = self.backends.get((account_id, region))
+        if backend is None:
+            return None
+        with backend.lock:
+            app = backend.apps.get(app_id)
+            branch = app.branches.get(branch_name) if app else None
+            return (dict(app.attrs), dict(branch.attrs)) if branch else None
 
     def reset(self) -> None:
         with self.lock:
