@@ -42,7 +42,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: help venv local-aws local-aws-stop demo demo-repo test sanity units integration molecule lint endpoint-tests \
-        example-test playbook-tests bench test-tree collection-link clean browser-deps browser-test example-build
+        example-test playbook-tests bench bench-compute test-tree collection-link clean browser-deps browser-test example-build
 
 help:
 	@echo "make demo            run the whole flow against the local AWS endpoint"
@@ -50,6 +50,7 @@ help:
 	@echo "make local-aws       start the local AWS endpoint on $(ENDPOINT) (make local-aws-stop stops it)"
 	@echo "make playbook-tests  site/verify/teardown playbooks against the local endpoint (tests/playbooks)"
 	@echo "make bench           API calls and wall time per converge and how they grow (bench/results/latest.md)"
+	@echo "make bench-compute   only the bench's local compute section: releases, /api/image latency, memory"
 	@echo "make example-test    build the example Next.js app (npm ci, npm run build) and test it end to end"
 	@echo "make browser-deps    install Debian's chromium and chromium-driver (apt-get) when missing"
 	@echo "make browser-test    the example app in headless Chromium through a *.localhost host name (tests/browser)"
@@ -117,10 +118,8 @@ endpoint-tests: venv
 
 # The example Next.js app (examples/nextjs-compute-role-demo): install from package-lock.json, production
 # build, then its built server end to end against the local endpoint (bucket, PNG, next start, /api/image).
-example-test: venv
+example-test: venv example-build
 	$(MAKE) --no-print-directory local-aws
-	cd examples/nextjs-compute-role-demo && npm ci --no-audit --no-fund --loglevel=error \
-	  && NEXT_TELEMETRY_DISABLED=1 npm run build
 	$(BIN)/pytest -q -p no:cacheprovider examples/nextjs-compute-role-demo/tests
 
 # Chromium and its WebDriver from Debian, installed with apt-get only when missing: never a browser download
@@ -159,14 +158,16 @@ browser-test: venv browser-deps example-build
 	BROWSER_TESTS_REQUIRED=1 $(BIN)/pytest -q -p no:cacheprovider tests/browser $(PYTEST_ARGS)
 
 # The playbooks (site, verify, teardown, the inclusion example) run for real against the local endpoint; each
-# test resets the endpoint, so it must be this run's alone (its own LOCAL_AWS_PORT).
-playbook-tests: venv collection-link
+# test resets the endpoint, so it must be this run's alone (its own LOCAL_AWS_PORT). tests/playbooks/test_compute.py
+# releases the example on the local compute and opens each branch in Chromium (browser-deps).
+playbook-tests: venv collection-link browser-deps
 	$(MAKE) --no-print-directory local-aws
 	$(BIN)/pytest -q -p no:cacheprovider tests/playbooks $(PYTEST_ARGS)
 
 test: venv
 	$(MAKE) --no-print-directory endpoint-tests
 	$(MAKE) --no-print-directory example-test
+	$(MAKE) --no-print-directory browser-test
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory sanity
 	$(MAKE) --no-print-directory units
@@ -199,14 +200,21 @@ clean: local-aws-stop
 
 # Benchmarks (bench/bench.py) on an endpoint of their own; the AWS CLI baseline uses awscli from PyPI in a
 # venv of its own (its botocore pin must not touch the collection's). Results: bench/results/latest.{json,md}.
+# The last section, the local compute, releases the demo repository's app for real (npm ci, next build).
+# BENCH_ONLY=compute (or make bench-compute) runs that section alone, merged into the existing results.
 BENCH_PORT ?= 4580
+BENCH_ONLY ?=
 AWSCLI := .tmp/bench/awscli
 $(AWSCLI)/bin/aws: bench/requirements.txt
 	test -x $(AWSCLI)/bin/python || $(PYTHON) -m venv $(AWSCLI)
 	$(AWSCLI)/bin/python -m pip install -q --disable-pip-version-check -r bench/requirements.txt
 	touch $@
 
-bench: venv collection-link $(AWSCLI)/bin/aws
+bench: venv collection-link $(if $(filter compute,$(BENCH_ONLY)),,$(AWSCLI)/bin/aws)
 	$(BIN)/local-aws start --port $(BENCH_PORT) --state-dir .tmp/local-aws/$(BENCH_PORT)
-	status=0; $(BIN)/python bench/bench.py --port $(BENCH_PORT) --aws $(AWSCLI)/bin/aws || status=$$?; \
+	status=0; $(BIN)/python bench/bench.py --port $(BENCH_PORT) --demo-repo $(DEMO_REPO) --demo-repo-url $(DEMO_REPO_URL) \
+	  $(if $(BENCH_ONLY),--only $(BENCH_ONLY),--aws $(AWSCLI)/bin/aws) || status=$$?; \
 	  $(BIN)/local-aws stop --state-dir .tmp/local-aws/$(BENCH_PORT); exit $$status
+
+bench-compute:
+	$(MAKE) --no-print-directory bench BENCH_ONLY=compute

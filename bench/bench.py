@@ -3,14 +3,23 @@
 Writes bench/results/latest.json and bench/results/latest.md. Every number comes from a run in this process:
 wall time around the ansible-playbook (or aws CLI) process, API calls from the endpoint's request log.
 
+The "local compute" section (last) maps the demo repository (hack/make_demo_repo.py) so that RELEASE jobs
+really build and serve the example app, then measures: a release with the build cache off (warm npm cache),
+a re-release of the same commit from the build cache, /api/image latency through the endpoint and straight to
+the compute's port, and the compute's memory. `--only compute` runs that section alone and merges it into the
+existing latest.json / latest.md (make bench BENCH_ONLY=compute, or make bench-compute).
+
   python bench/bench.py --port 4580 --aws .tmp/bench/awscli/bin/aws [--out bench/results]
+  python bench/bench.py --port 4580 --only compute
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import http.client
 import json
+import math
 import os
 import platform
 import random
@@ -18,6 +27,7 @@ import re
 import subprocess
 import sys
 import time
+import urllib.request
 from importlib import metadata
 from pathlib import Path
 
@@ -29,6 +39,16 @@ ENVIRONMENTS = ["dev", "staging", "prod"]
 CONFIRM = "ssr_teardown_confirm=compute-role-demo"
 UPLOAD_TASK = re.compile(r"bucket_upload : Upload each source to its prefix \(only what differs\) -+ ([0-9.]+)s")
 RECAP = re.compile(r"^(\S+)\s+:\s+ok=\d+\s+changed=(\d+)\s+unreachable=\d+\s+failed=(\d+)", re.M)
+# The local compute section: inventories/local's ssr_repository, mapped to the demo repository.
+DEMO_SOURCE = ROOT / "examples" / "nextjs-compute-role-demo"
+DEMO_REPO = ROOT / ".tmp" / "repos" / "nextjs-compute-role-demo"
+DEMO_REPO_URL = "https://github.com/example/nextjs-compute-role-demo"
+COMPUTE_ENVIRONMENT, COMPUTE_BRANCH = "dev", "dev"
+LATENCY_REQUESTS = 200
+TERMINAL = ("SUCCEED", "FAILED", "CANCELLED")
+# `make test` is not run by the bench: its total (seconds) is shown when given here, else "not measured here".
+MAKE_TEST_ENV = "BENCH_MAKE_TEST_SECONDS"
+MAKE_TEST_FILE = ROOT / ".tmp" / "bench" / "make-test-seconds"
 TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Principal": {"Service": "amplify.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
 
@@ -48,6 +68,8 @@ class Bench:
                                         aws_secret_access_key="local-aws-secret-key")
         self.iam = session.client("iam", endpoint_url=self.endpoint)
         self.s3 = session.client("s3", endpoint_url=self.endpoint)
+        self.amplify = session.client("amplify", endpoint_url=self.endpoint)
+        self.port = port
         self.runs: list[dict] = []
 
     # --- running and measuring ----------------------------------------------------------------------------
@@ -77,9 +99,10 @@ class Bench:
         run["output"] = output
         return run
 
-    def playbook(self, group, name, path, *args, profile=False, inventory="inventories/local", keep=True, **facts):
+    def playbook(self, group, name, path, *args, profile=False, inventory="inventories/local", keep=True, env=None, **facts):
         extra = {"ANSIBLE_CALLBACKS_ENABLED": "ansible.posix.profile_tasks"} if profile else {}
-        return self.measure(group, name, ["ansible-playbook", "-i", inventory, path, *args], extra, keep=keep, **facts)
+        return self.measure(group, name, ["ansible-playbook", "-i", inventory, path, *args], {**extra, **(env or {})},
+                            keep=keep, **facts)
 
     def local(self, group, name, path, *args, **facts):
         """A bench playbook on the controller alone."""
@@ -140,6 +163,203 @@ class Bench:
         self.control.reset()
         self.measure("baseline", "AWS CLI script, 1 environment", ["bash", "bench/baseline/writeup.sh"],
                      {"AWS": self.aws, "IMAGE": str(ROOT / "playbooks/files/amplify-logo.png")}, envs=1, phase="first")
+
+    # --- the local compute ------------------------------------------------------------------------------------
+    def compute(self, repo: Path, repo_url: str) -> dict:
+        """Real releases of the example app on the local Amplify Hosting compute, and the running compute.
+
+        site.yml (--limit dev, the demo's SSR_COMMIT_ID) sets up the app, role, bucket, upload and branch and
+        releases it once with the build cache on (so the build is stored, or found stored). Then, by StartJob:
+        a release with the build cache off (npm's cache warm), a re-release from the build cache; then
+        /api/image through the endpoint and straight to the compute's port; then the compute's RSS.
+        """
+        started_at = datetime.datetime.now(datetime.timezone.utc)
+        head = subprocess.run([sys.executable, str(ROOT / "hack" / "make_demo_repo.py"), str(DEMO_SOURCE), str(repo)],
+                              cwd=str(ROOT), check=True, capture_output=True, text=True).stdout.strip()
+        self.control.reset()
+        self.control.configure(repositories={repo_url: str(repo.resolve())}, build_cache=True)
+        npm_cache = os.environ.get("npm_config_cache") or os.environ.get("NPM_CONFIG_CACHE") or ""
+        section: dict = {"date": started_at.strftime("%Y-%m-%d %H:%M UTC"), "versions": compute_versions(),
+                         "commit": head, "repository": repo_url, "branch": COMPUTE_BRANCH,
+                         "build_cache_dir": os.environ.get("LOCAL_AWS_BUILD_CACHE", "(the endpoint's work dir)"),
+                         "npm_cache": {"path": npm_cache or "(npm's default, ~/.npm)", "mb_before": du_mb(npm_cache)},
+                         "load_average_start": [round(x, 2) for x in os.getloadavg()]}
+
+        setup = self.playbook("compute", "site.yml --limit %s (setup and first release)" % COMPUTE_ENVIRONMENT,
+                              "playbooks/site.yml", "--limit", COMPUTE_ENVIRONMENT, keep=False, env={"SSR_COMMIT_ID": head})
+        app_id = next(app["appId"] for app in self.amplify.list_apps()["apps"] if app["name"] == "compute-role-demo")
+        jobs = self.amplify.list_jobs(appId=app_id, branchName=COMPUTE_BRANCH)["jobSummaries"]
+        setup_job = self.job_timings(app_id, jobs[0]["jobId"]) if jobs else None
+        section["setup"] = {"wall_s": setup["wall_s"], "reads": setup["reads"], "writes": setup["writes"],
+                            "release": setup_job}
+
+        # npm's cache must be warm for the cache-off release: when it holds nothing, an unmeasured release fills it.
+        self.control.configure(build_cache=False)
+        if not section["npm_cache"]["mb_before"]:
+            section["npm_warm_up"] = self.release(app_id, head, "npm cache warm-up (build cache off)")
+        section["release_cache_off"] = self.release(app_id, head, "release, build cache off, npm cache warm")
+        self.control.configure(build_cache=True)
+        section["release_cache_on"] = self.release(app_id, head, "re-release of the same commit, build cache on")
+
+        compute = next(c for c in self.control.computes() if c["appId"] == app_id and c["branchName"] == COMPUTE_BRANCH)
+        host = compute["url"].split("://", 1)[1]
+        section["compute"] = {"url": compute["url"], "port": compute["port"], "pid": compute["pid"],
+                              "roleArn": compute["roleArn"], "jobId": compute["jobId"]}
+        section["memory_idle"] = tree_rss(compute["pid"])
+        measured = latency({"endpoint": (self.port, host), "direct": (compute["port"], None)}, "/api/image", LATENCY_REQUESTS)
+        section["latency_endpoint"], section["latency_direct"] = measured["endpoint"], measured["direct"]
+        section["memory"] = tree_rss(compute["pid"])  # after the requests, both routes'
+        section["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+        section["make_test"] = make_test_total()
+        self.control.reset()  # stops the compute
+        return section
+
+    def release(self, app_id: str, commit: str, label: str) -> dict:
+        """StartJob (RELEASE) on the compute branch; seconds until GetJob answers SUCCEED, and the job's steps."""
+        load = round(os.getloadavg()[0], 2)
+        started = time.perf_counter()
+        job_id = self.amplify.start_job(appId=app_id, branchName=COMPUTE_BRANCH, jobType="RELEASE", commitId=commit,
+                                        commitMessage="bench: " + label)["jobSummary"]["jobId"]
+        deadline = time.monotonic() + 1800  # a bound on the poll only (the endpoint's build timeout is 900 s)
+        while True:
+            status = self.amplify.get_job(appId=app_id, branchName=COMPUTE_BRANCH, jobId=job_id)["job"]["summary"]["status"]
+            if status in TERMINAL or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        wall = time.perf_counter() - started
+        timings = self.job_timings(app_id, job_id)
+        if status != "SUCCEED":
+            sys.exit("bench: compute / %s ended %s:\n%s" % (label, status, json.dumps(timings, indent=2)[-4000:]))
+        result = {"label": label, "wall_s": round(wall, 2), "load_average_1m": load, **timings}
+        print("%-9s %-40s %7.2f s  %s" % ("compute", label, wall, ", ".join(
+            "%s %.2f s" % (step["name"], step["seconds"]) for step in timings["steps"])), flush=True)
+        return result
+
+    def job_timings(self, app_id: str, job_id: str) -> dict:
+        job = self.amplify.get_job(appId=app_id, branchName=COMPUTE_BRANCH, jobId=job_id)["job"]
+        summary = job["summary"]
+        steps = [{"name": step["stepName"], "status": step["status"],
+                  "seconds": round((step["endTime"] - step["startTime"]).total_seconds(), 2)} for step in job["steps"]]
+        build_log = fetch_text(next((step.get("logUrl") for step in job["steps"] if step["stepName"] == "BUILD"), None))
+        cache = next((line.split("Build cache: ", 1)[1] for line in build_log.splitlines() if "Build cache: " in line), "")
+        timings = {"job_id": job_id, "status": summary["status"], "commit": summary.get("commitId"), "steps": steps,
+                   "build_cache": "reused" if "reused" in cache else "stored" if "stored" in cache else "not used"}
+        if summary.get("endTime"):
+            timings["job_s"] = round((summary["endTime"] - summary["startTime"]).total_seconds(), 2)
+        if summary["status"] != "SUCCEED":
+            timings["reasons"] = [step.get("statusReason") for step in job["steps"] if step.get("statusReason")]
+            timings["build_log_tail"] = build_log[-3000:]
+        return timings
+
+
+def fetch_text(url: str | None) -> str:
+    """A step log (its logUrl on the endpoint), straight to loopback whatever proxy the environment names."""
+    if not url:
+        return ""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(url, timeout=30) as response:
+        return response.read().decode("utf-8", "replace")
+
+
+def timed_get(port: int, path: str, host: str | None) -> float:
+    """One GET on a new connection to 127.0.0.1:port (with this Host header): milliseconds to the last byte."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    started = time.perf_counter()
+    connection.request("GET", path, headers={"Host": host} if host else {})
+    response = connection.getresponse()
+    body = response.read()
+    elapsed = time.perf_counter() - started
+    connection.close()
+    if response.status != 200 or response.getheader("Content-Type") != "image/png":
+        sys.exit("bench: GET %s on port %d (Host %s) answered %d %s: %r" % (path, port, host, response.status,
+                                                                            response.getheader("Content-Type"), body[:300]))
+    return elapsed * 1000
+
+
+def latency(routes: dict[str, tuple[int, str | None]], path: str, count: int) -> dict:
+    """`count` sequential GETs of `path` on each route {name: (port, Host or None)}, after one warm-up request each.
+
+    The routes take turns (one request each, then again), so that a change of the machine's load during the
+    run weighs on every route alike and their difference stays the route's own.
+    """
+    for port, host in routes.values():
+        timed_get(port, path, host)  # warm-up
+    times: dict[str, list[float]] = {name: [] for name in routes}
+    for _ in range(count):
+        for name, (port, host) in routes.items():
+            times[name].append(timed_get(port, path, host))
+    found = {}
+    for name, measured in times.items():
+        ordered = sorted(measured)
+        port, host = routes[name]
+        found[name] = {"requests": count, "p50_ms": round(percentile(ordered, 50), 2), "p95_ms": round(percentile(ordered, 95), 2),
+                       "mean_ms": round(sum(measured) / count, 2), "min_ms": round(ordered[0], 2), "max_ms": round(ordered[-1], 2),
+                       "via": "127.0.0.1:%d%s" % (port, " with Host %s" % host if host else "")}
+    return found
+
+
+def percentile(ordered: list[float], share: float) -> float:
+    """Nearest-rank percentile of an ascending list."""
+    return ordered[max(0, math.ceil(share / 100 * len(ordered)) - 1)]
+
+
+def tree_rss(pid: int) -> dict:
+    """VmRSS of a process and all its descendants (/proc/<pid>/status; parents from each status' PPid)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = next(line for line in (entry / "status").read_text().splitlines() if line.startswith("PPid:"))
+            except (OSError, StopIteration):
+                continue
+            parents[int(entry.name)] = int(ppid.split()[1])
+    tree, frontier = [pid], [pid]
+    while frontier:
+        frontier = [child for child, parent in parents.items() if parent in frontier]
+        tree += frontier
+    processes = []
+    for member in tree:
+        try:
+            status = dict(line.split(":", 1) for line in Path("/proc/%d/status" % member).read_text().splitlines() if ":" in line)
+        except OSError:
+            continue
+        rss = int(status.get("VmRSS", "0 kB").split()[0])  # kB; absent for a zombie
+        try:  # the command line, as the process shows it (Name is cut at 15 characters)
+            name = Path("/proc/%d/cmdline" % member).read_bytes().replace(b"\0", b" ").decode("utf-8", "replace").strip()
+        except OSError:
+            name = ""
+        processes.append({"pid": member, "name": name or status["Name"].strip(), "rss_kb": rss})
+    return {"rss_mb": round(sum(p["rss_kb"] for p in processes) / 1024, 1), "processes": processes}
+
+
+def du_mb(path: str) -> float:
+    """Size of a directory tree in MB (0 when it does not exist)."""
+    if not path or not os.path.isdir(path):
+        return 0.0
+    total = 0
+    for folder, _dirs, names in os.walk(path):
+        for name in names:
+            try:
+                total += os.lstat(os.path.join(folder, name)).st_size
+            except OSError:
+                pass
+    return round(total / 2**20, 1)
+
+
+def make_test_total() -> dict:
+    """`make test`'s total, which the bench does not measure: from BENCH_MAKE_TEST_SECONDS or the file, if given."""
+    if os.environ.get(MAKE_TEST_ENV):
+        return {"value": os.environ[MAKE_TEST_ENV].strip(), "source": "environment variable " + MAKE_TEST_ENV}
+    if MAKE_TEST_FILE.is_file() and MAKE_TEST_FILE.read_text().strip():
+        return {"value": MAKE_TEST_FILE.read_text().strip(), "source": str(MAKE_TEST_FILE.relative_to(ROOT))}
+    return {"value": None, "source": "not measured here (set %s or write seconds to %s)" % (MAKE_TEST_ENV, MAKE_TEST_FILE.relative_to(ROOT))}
+
+
+def compute_versions() -> dict:
+    node = subprocess.run(["node", "--version"], capture_output=True, text=True, check=False).stdout.strip()
+    lock = json.loads((DEMO_SOURCE / "package-lock.json").read_text())
+    return {"node": node, "next": lock["packages"]["node_modules/next"]["version"], "python": platform.python_version(),
+            "cpus": os.cpu_count()}
 
 
 def calls_by_service(requests: list[dict]) -> dict:
@@ -230,8 +450,16 @@ def versions() -> dict:
 
 
 def markdown(result: dict) -> str:
-    lines = ["# Benchmark results", "",
-             "`make bench` on %s; %s. Local endpoint settings: %s." % (
+    lines = ["# Benchmark results", ""]
+    if "runs" in result:
+        lines += markdown_converges(result)
+    if "compute" in result:
+        lines += ([""] if "runs" in result else []) + markdown_compute(result["compute"])
+    return "\n".join(lines) + "\n"
+
+
+def markdown_converges(result: dict) -> list[str]:
+    lines = ["`make bench` on %s; %s. Local endpoint settings: %s." % (
                  result["date"], ", ".join("%s %s" % item for item in result["versions"].items()),
                  ", ".join("%s=%s" % item for item in result["endpoint_settings"].items())),
              "Wall times: the site.yml phases are the median of %d runs (all runs in `wall_runs_s` of latest.json), the others one run, on "
@@ -256,18 +484,89 @@ def markdown(result: dict) -> str:
         writes = {op: n for entry in run["calls"].values() for op, n in entry["operations"].items() if op.endswith("(write)")}
         if writes:
             lines.append("- %s / %s: %s" % (run["group"], run["name"], ", ".join("%s x%d" % item for item in sorted(writes.items()))))
-    return "\n".join(lines) + "\n"
+    return lines
+
+
+def markdown_compute(section: dict) -> list[str]:
+    def steps(release: dict) -> str:
+        return ", ".join("%s %.2f s" % (step["name"], step["seconds"]) for step in release["steps"])
+
+    def release_row(name: str, release: dict) -> list[str]:
+        rows = ["| %s | %.2f s | job %s; build cache %s; load average (1 min) at StartJob %.2f |" % (
+            name, release["wall_s"], release["job_id"], release["build_cache"], release["load_average_1m"])]
+        other = release["wall_s"] - sum(step["seconds"] for step in release["steps"])
+        for step in release["steps"]:
+            rows.append("| &nbsp;&nbsp;%s step | %.2f s | startTime to endTime of the job's step |" % (step["name"], step["seconds"]))
+        rows.append("| &nbsp;&nbsp;outside the steps | %.2f s | StartJob and GetJob round trips, the worker taking the job, "
+                    "the switch to the new server, the poll interval (0.1 s) |" % other)
+        return rows
+
+    versions = section["versions"]
+    setup = section["setup"]
+    near, direct = section["latency_endpoint"], section["latency_direct"]
+    memory = section["memory"]
+    make_test = section["make_test"]
+    lines = ["## Local compute", "",
+             "`make bench BENCH_ONLY=compute` (also part of `make bench`) on %s; node %s, next %s, python %s, cpus %d; "
+             "load average (1/5/15 min) %s at the start, %s at the end. The example app at commit %s of the demo repository "
+             "(hack/make_demo_repo.py), mapped for %s, released on branch `%s` by StartJob (RELEASE) on the bench's own endpoint. "
+             "Setup: site.yml --limit %s with SSR_COMMIT_ID set to that commit, %.1f s (%d reads, %d writes; its release: "
+             "build cache %s). npm's cache: %s (%.0f MB before the releases). Build cache: %s. One run each, on the machine "
+             "that ran the bench; no figure here is checked against a limit." % (
+                 section["date"], versions["node"], versions["next"], versions["python"], versions["cpus"],
+                 "/".join("%.2f" % x for x in section["load_average_start"]), "/".join("%.2f" % x for x in section["load_average_end"]),
+                 section["commit"][:12], section["repository"], section["branch"], section["branch"], setup["wall_s"],
+                 setup["reads"], setup["writes"], setup["release"]["build_cache"] if setup.get("release") else "-",
+                 section["npm_cache"]["path"], section["npm_cache"]["mb_before"], section["build_cache_dir"]),
+             "", "| measurement | value | detail |", "| --- | ---: | --- |"]
+    if "npm_warm_up" in section:
+        lines.append("| (unmeasured) npm cache warm-up release | %.2f s | npm's cache was empty |" % section["npm_warm_up"]["wall_s"])
+    lines += release_row("first release, build cache off, npm cache warm: StartJob to SUCCEED", section["release_cache_off"])
+    lines += release_row("re-release of the same commit, build cache on: StartJob to SUCCEED", section["release_cache_on"])
+    for name, measured in (("through the endpoint (Host %s)" % section["compute"]["url"].split("://", 1)[1], near),
+                           ("straight to the compute's port", direct)):
+        lines.append("| /api/image %s, %d sequential requests | p50 %.1f ms, p95 %.1f ms | mean %.1f ms, min %.1f ms, max %.1f ms; "
+                     "a new connection each, after a warm-up request; taking turns with the other route |" % (
+                         name, measured["requests"], measured["p50_ms"], measured["p95_ms"], measured["mean_ms"],
+                         measured["min_ms"], measured["max_ms"]))
+    lines.append("| the endpoint's (proxy's) share of /api/image | p50 %+.1f ms (%.0f%%), p95 %+.1f ms | through the endpoint minus "
+                 "straight to the port |" % (near["p50_ms"] - direct["p50_ms"], (near["p50_ms"] - direct["p50_ms"]) / near["p50_ms"] * 100,
+                                            near["p95_ms"] - direct["p95_ms"]))
+    lines.append("| RSS of the running compute's process tree after the requests (%d through the endpoint, %d direct) | %.1f MB | "
+                 "%s (VmRSS of the pid and its descendants); %.1f MB before the requests |" % (
+                     near["requests"], direct["requests"], memory["rss_mb"],
+                     ", ".join("pid %d `%s` %.1f MB" % (p["pid"], p["name"], p["rss_kb"] / 1024) for p in memory["processes"]),
+                     section["memory_idle"]["rss_mb"]))
+    lines.append("| `make test` total | %s | %s |" % (
+        "%s s" % make_test["value"] if make_test["value"] else "not measured here",
+        make_test["source"] if make_test["value"] else "the bench does not run `make test`; " + make_test["source"].split("(", 1)[-1].rstrip(")")))
+    return lines
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--aws", required=True, help="the aws command (awscli from PyPI) for the baseline")
+    parser.add_argument("--aws", help="the aws command (awscli from PyPI) for the baseline (not needed with --only compute)")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
     parser.add_argument("--work", default=str(ROOT / ".tmp" / "bench"))
     parser.add_argument("--repeats", type=int, default=3, help="runs of each site.yml phase (the median is reported)")
+    parser.add_argument("--only", choices=("compute",),
+                        help="run this section alone and merge it into the existing latest.json and latest.md")
+    parser.add_argument("--demo-repo", default=str(DEMO_REPO), help="where hack/make_demo_repo.py makes the demo repository")
+    parser.add_argument("--demo-repo-url", default=DEMO_REPO_URL, help="the app's repository URL mapped to it")
     args = parser.parse_args()
+    if not args.only and not args.aws:
+        parser.error("--aws is required (except with --only compute)")
+    out = Path(args.out)
     bench = Bench(args.port, args.aws, Path(args.work))
+    if args.only == "compute":
+        result = json.loads((out / "latest.json").read_text()) if (out / "latest.json").is_file() else {}
+        result["compute"] = bench.compute(Path(args.demo_repo), args.demo_repo_url)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "latest.json").write_text(json.dumps(result, indent=2) + "\n")
+        (out / "latest.md").write_text(markdown(result))
+        print("\n".join(markdown_compute(result["compute"])))
+        return 0
     bench.baseline()
     for count in (1, 3):
         bench.site(count, args.repeats)
@@ -276,6 +575,7 @@ def main() -> int:
     for count in (1, 100, 1000):
         bench.files(count)
     settings = bench.control.configure()
+    compute = bench.compute(Path(args.demo_repo), args.demo_repo_url)  # last: it maps the demo repository, then resets
     one = lambda group, phase: next(r for r in bench.runs if r["group"] == group and r.get("phase") == phase)  # noqa: E731
     ratios = {
         "site.yml first converge, 1 environment / AWS CLI script": "%.2f" % (one("site x1", "first")["wall_s"] / one("baseline", "first")["wall_s"]),
@@ -294,9 +594,8 @@ def main() -> int:
     result = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "versions": versions(),
               "repeats": args.repeats,
               "endpoint_settings": {key: settings[key] for key in ("job_step_seconds", "propagation_delay") if key in settings},
-              "targets": evaluate(bench), "ratios": ratios, "runs": bench.runs}
+              "targets": evaluate(bench), "ratios": ratios, "runs": bench.runs, "compute": compute}
     result["versions"]["awscli"] = subprocess.run([args.aws, "--version"], capture_output=True, text=True, check=False).stdout.split()[0]
-    out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "latest.json").write_text(json.dumps(result, indent=2) + "\n")
     (out / "latest.md").write_text(markdown(result))

@@ -292,10 +292,10 @@ class HostingRunner(JobRunner):
             self._step(release, 2, "RUNNING")
             self._verify(release, deployment)
             self._step(release, 2, "SUCCEED")
-        except ReleaseCancelled as exc:
-            return self._finish(release, "CANCELLED", str(exc))
-        except ReleaseFailed as exc:
-            return self._finish(release, "FAILED", str(exc))
+        except (ReleaseCancelled, ReleaseFailed) as exc:
+            # What the release cloned and built is not kept (a clone with node_modules is hundreds of MB).
+            shutil.rmtree(release.log_dir / "source", ignore_errors=True)
+            return self._finish(release, "CANCELLED" if isinstance(exc, ReleaseCancelled) else "FAILED", str(exc))
         self._promote(release, deployment)
         return self._finish(release, "SUCCEED", "")
 
@@ -435,7 +435,8 @@ class HostingRunner(JobRunner):
                                 process=None, log=LogStream(account, region, app["appId"], branch["branchName"]))
         env = environment.runtime(region=region, endpoint_url=self.public_url(), port=port,
                                   credentials_url=f"{self.public_url()}/_local/compute/credentials" if role else None,
-                                  token=deployment.token if role else None, home=str(tree.parent / "home"))
+                                  token=deployment.token if role else None,
+                                  home=str(self.work_dir / "home" / app["appId"] / quote(branch["branchName"], safe="")))
         log(f"Starting the Next.js server of job {job_id} on 127.0.0.1:{port} with "
             f"{'the compute role ' + role if role else 'no compute role (no AWS credentials)'}")
         deployment.process = self._popen([str(server), "start", "-p", str(port), "-H", "127.0.0.1"], cwd=tree, env=env,
@@ -508,9 +509,13 @@ class HostingRunner(JobRunner):
     def _stop(self, deployment: Deployment) -> None:
         with self.lock:
             self.by_token.pop(deployment.token, None)
+            in_use = any(other.tree == deployment.tree for other in self.by_token.values())
         if deployment.session is not None:
             self.sessions.revoke(deployment.session.access_key_id)
         _kill_group(deployment.process)
+        # A build that is not in the build cache belongs to this deployment alone: remove it with it.
+        if not in_use and self.build_cache_dir not in deployment.tree.parents:
+            shutil.rmtree(deployment.tree, ignore_errors=True)
 
 
 def effective_role(app: dict, branch: dict) -> str:
