@@ -669,32 +669,34 @@ def access_denied_message(session: Session, service: str, action: str, resource:
     return f"User: {session.principal_arn} is not authorized to perform: {action}{target} {reason}"
 
 
+# (status, code) of a refusal and of an expired session, in each wire protocol's own shape.
+_DENIED = {"rest-xml": (403, "AccessDenied"), "json": (400, "AccessDeniedException"),
+           "rest-json": (403, "AccessDeniedException"), "ec2": (403, "UnauthorizedOperation"), "query": (403, "AccessDenied")}
+_EXPIRED = {"rest-xml": (400, "ExpiredToken"), "json": (400, "ExpiredTokenException"),
+            "rest-json": (403, "ExpiredTokenException"), "ec2": (400, "ExpiredToken"), "query": (400, "ExpiredToken")}
+
+
+def _error(service: str, protocol: str, method: str, table: dict, message: str, extra: str = "") -> Response:
+    status, code = table.get(protocol, table["query"])
+    if protocol == "rest-xml":
+        return _xml_error(status, code, message, method, extra)
+    if protocol in ("json", "rest-json"):
+        return _json_error(service, status, code, message, method)
+    if protocol == "ec2":
+        return _ec2_error(status, code, message, method)
+    return _query_error(service, status, code, message, method)
+
+
 def access_denied_response(service: str, protocol: str, method: str, session: Session, action: str,
                            resource: str, reason: str) -> Response:
-    message = access_denied_message(session, service, action, resource, reason)
-    if protocol == "rest-xml":
-        return _xml_error(403, "AccessDenied", message, method)
-    if protocol == "json":
-        return _json_error(service, 400, "AccessDeniedException", message, method)
-    if protocol == "rest-json":
-        return _json_error(service, 403, "AccessDeniedException", message, method)
-    if protocol == "ec2":
-        return _ec2_error(403, "UnauthorizedOperation", message, method)
-    return _query_error(service, 403, "AccessDenied", message, method)
+    return _error(service, protocol, method, _DENIED, access_denied_message(session, service, action, resource, reason))
 
 
 def expired_response(service: str, protocol: str, method: str, session: Session) -> Response:
-    if protocol == "rest-xml":
-        token = f"<Token-0>{escape(session.session_token)}</Token-0>"
-        return _xml_error(400, "ExpiredToken", "The provided token has expired.", method, token)
-    message = "The security token included in the request is expired"
-    if protocol == "json":
-        return _json_error(service, 400, "ExpiredTokenException", message, method)
-    if protocol == "rest-json":
-        return _json_error(service, 403, "ExpiredTokenException", message, method)
-    if protocol == "ec2":
-        return _ec2_error(400, "ExpiredToken", message, method)
-    return _query_error(service, 400, "ExpiredToken", message, method)
+    if protocol == "rest-xml":  # S3 words it its own way and echoes the token back
+        return _error(service, protocol, method, _EXPIRED, "The provided token has expired.",
+                      f"<Token-0>{escape(session.session_token)}</Token-0>")
+    return _error(service, protocol, method, _EXPIRED, "The security token included in the request is expired")
 
 
 def _body(method: str, text: str) -> bytes:

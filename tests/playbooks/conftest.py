@@ -54,6 +54,7 @@ class Endpoint:
         self.iam = session.client("iam", endpoint_url=self.url)
         self.s3 = session.client("s3", endpoint_url=self.url)
         self.amplify = session.client("amplify", endpoint_url=self.url)
+        self.logs = session.client("logs", endpoint_url=self.url)
 
     def reset(self):
         self.control.reset()

@@ -8,8 +8,14 @@ request log for "no write call" claims.
 """
 
 import json
+import subprocess
+import sys
+import time
+import urllib.request
 
-from conftest import APP_NAME, ENVIRONMENTS, OWNERSHIP
+import pytest
+
+from conftest import APP_NAME, ENVIRONMENTS, OWNERSHIP, ROOT
 
 SITE = "playbooks/site.yml"
 VERIFY = "playbooks/verify.yml"
@@ -78,17 +84,33 @@ def test_verify_passes_on_a_converged_account_and_names_what_is_wrong(empty_acco
     assert verified.returncode == 0, verified
     assert endpoint.writes_since(mark) == []
     app_id = endpoint.apps()[0]["appId"]
+    port = int(endpoint.url.rsplit(":", 1)[1])
     for environment, branch in ENVIRONMENTS.items():
-        # The per-environment summary make demo shows.
+        # The per-environment summary make demo shows. The inventory's ssr_branch_url_template gives each branch
+        # its URL on the endpoint; the app's repository is not one the endpoint builds (test_compute.py does
+        # that), so nothing serves the branch: the route's two checks are skipped, and the summary says why.
+        url = "http://%s.%s.localhost:%d" % (branch, app_id, port)
         assert "environment:   %s" % environment in verified.output
         assert "runs with:     %s" % role_arn(environment) in verified.output
-        assert "URL:           https://%s.%s.amplifyapp.com" % (branch, app_id) in verified.output
-    assert verified.output.count("checks:        4 passed, 0 failed, 1 skipped") == 3, verified
+        assert "URL:           %s" % url in verified.output
+        assert ("skipped:       branch %s: GET %s/api/image: skipped, the branch does not answer: nothing serves it at "
+                "%s.%s.localhost (127.0.0.1:%d answered 404: Nothing serves branch %s of app %s on this endpoint"
+                % (branch, url, branch, app_id, port, branch, app_id)) in verified.output, verified
+        assert ("skipped:       branch %s: compute log check skipped: nothing served its GET of /api/image" % branch) in verified.output
+    assert verified.output.count("checks:        4 passed, 0 failed, 2 skipped") == 3, verified
+
+    # Without the template, the branch's Amplify URL (https://<branch>.<default domain>), which does not
+    # resolve here: skipped too, saying so.
+    amplify_urls = playbook(VERIFY, "--limit", "dev", "-e", "ssr_branch_url_template=")
+    assert amplify_urls.returncode == 0, amplify_urls
+    assert "URL:           https://dev.%s.amplifyapp.com" % app_id in amplify_urls.output, amplify_urls
+    assert ("skipped:       branch dev: GET https://dev.%s.amplifyapp.com/api/image: skipped, the branch does not answer: its "
+            "host name dev.%s.amplifyapp.com does not resolve" % (app_id, app_id)) in amplify_urls.output, amplify_urls
 
     # As against real AWS (inventories/example): a branch URL that does not answer fails the run.
     strict = playbook(VERIFY, "-e", "ssr_verify_require_app_url=true", "-e", "ssr_verify_app_url_timeout=1")
     assert strict.returncode != 0 and all(strict.recap[env]["failed"] == 1 for env in ENVIRONMENTS), strict
-    assert strict.output.count("checks:        4 passed, 1 failed, 0 skipped") == 3, strict
+    assert strict.output.count("checks:        4 passed, 1 failed, 1 skipped") == 3, strict
     assert "the branch does not answer" in strict.output and "verify_require_app_url is true" in strict.output
 
     # Lockdown broken on staging's bucket, and prod's branch made to run with dev's role.
@@ -100,6 +122,55 @@ def test_verify_passes_on_a_converged_account_and_names_what_is_wrong(empty_acco
     assert broken.recap["dev"]["failed"] == 0 and broken.recap["staging"]["failed"] == 1 and broken.recap["prod"]["failed"] == 1
     assert "bucket %s-staging-private: Block Public Access flag(s) off: BlockPublicPolicy" % APP_NAME in broken.output
     assert "runs with %s (its own override), expected %s" % (role_arn("dev"), role_arn("prod")) in broken.output
+
+
+@pytest.fixture()
+def branch_server(tmp_path, empty_account):
+    """The verify scenario's stand-in for branches served on loopback (extensions/molecule/verify/files; the
+    endpoint's compute builds the real app in minutes, test_compute.py): answers
+    http://<display name>.<app id>.localhost:<port>/api/image with the demo image and logs the route's line to
+    CloudWatch Logs a second later. Yields its port; stopped afterwards."""
+    port_file = tmp_path / "port"
+    process = subprocess.Popen([
+        sys.executable, str(ROOT / "extensions/molecule/verify/files/branch_server.py"),
+        "--port-file", str(port_file), "--image", str(ROOT / "playbooks/files/amplify-logo.png"),
+        "--location", "s3://%s-dev-private/amplify-logo.png" % APP_NAME, "--branch-name", "feature-demo=feature/demo",
+        "--endpoint-url", empty_account.url, "--lifetime", "300",
+    ])
+    try:
+        for dummy in range(100):
+            if port_file.exists() and port_file.read_text().strip():
+                break
+            time.sleep(0.1)
+        yield int(port_file.read_text().strip())
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_verify_fetches_the_branch_url_template_and_finds_the_route_line_in_the_compute_log(empty_account, playbook, branch_server):
+    endpoint = empty_account
+    port = branch_server
+    # A branch name with '/': its display name (feature-demo) goes in the URL, its name in the log streams.
+    assert playbook(SITE, "--limit", "dev", "-e", "ssr_branch=feature/demo").returncode == 0
+    app_id = endpoint.apps()[0]["appId"]
+    mark = endpoint.mark()
+    template = "ssr_branch_url_template=http://{branch}.{app_id}.localhost:%d" % port
+    verified = playbook(VERIFY, "--limit", "dev", "-e", "ssr_branch=feature/demo", "-e", template)
+    assert verified.returncode == 0, verified
+    assert "URL:           http://feature-demo.%s.localhost:%d" % (app_id, port) in verified.output, verified
+    assert "checks:        6 passed, 0 failed, 0 skipped" in verified.output, verified
+    assert ("branch feature/demo: GET http://feature-demo.%s.localhost:%d/api/image: compute log: the route logged "
+            "\\\"[api/image] s3://%s-dev-private/amplify-logo.png: 200, " % (app_id, port, APP_NAME)) in verified.output, verified
+    # The .localhost host reached 127.0.0.1 as the Host header; verify itself wrote nothing (the stand-in's
+    # log lines are the only writes).
+    seen = json.loads(urllib.request.urlopen("http://127.0.0.1:%d/_seen" % port).read())
+    assert ["feature-demo.%s.localhost:%d" % (app_id, port), "/api/image"] in seen
+    assert [w for w in endpoint.writes_since(mark) if w[1] not in ("CreateLogGroup", "CreateLogStream", "PutLogEvents")] == []
+
+    # A template that is not a URL is refused before any call, naming the variable.
+    bad = playbook(VERIFY, "--limit", "dev", "-e", "ssr_branch_url_template={branch}.example.com")
+    assert bad.returncode != 0 and "ssr_branch_url_template must be an http:// or https:// URL" in bad.output, bad
 
 
 def test_check_mode_on_an_empty_account_reports_changes_and_writes_nothing(empty_account, playbook):

@@ -11,7 +11,8 @@
 
 The branch's environment variables are NOT in it: Amplify gives them to the build only, and an SSR app reads
 them at run time from the .env.production its build writes (Amplify Hosting user guide, "Making environment
-variables accessible to server-side runtimes"); the example's amplify.yml does exactly that.
+variables accessible to server-side runtimes",
+https://docs.aws.amazon.com/amplify/latest/userguide/ssr-environment-variables.html); the example's amplify.yml does exactly that.
 """
 
 from __future__ import annotations
