@@ -36,8 +36,13 @@ class Fault:
 
 @dataclass
 class Settings:
-    # A role younger than this many seconds "cannot be assumed" (mimics IAM eventual consistency).
+    # A role younger than this many seconds "cannot be assumed" (mimics IAM eventual consistency; for the demo
+    # and the bench).
     propagation_delay: float = 0.0
+    # The same, driven by counts for tests (no race with the wall clock): the first N association checks of a
+    # role that Amplify has not accepted yet are refused as "cannot be assumed"; a role accepted once stays
+    # accepted.
+    propagation_refusals: int = 0
     # How long each job phase (PENDING, PROVISIONING, RUNNING, CANCELLING) lasts.
     job_step_seconds: float = 0.2
     # How a job that runs to the end finishes: "SUCCEED" or "FAILED" (to test failing builds).

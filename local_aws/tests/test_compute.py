@@ -274,7 +274,14 @@ def test_a_role_whose_trust_condition_names_another_account_is_refused_at_associ
                  "BadRequestException", COMPUTE_ROLE_NOT_ASSUMABLE)
     assert_error(error_of(amplify.update_app, appId=site.app_id, computeRoleArn=other),
                  "BadRequestException", COMPUTE_ROLE_NOT_ASSUMABLE)
-    assert amplify.create_branch(appId=site.app_id, branchName="main", computeRoleArn=own)["branch"]["computeRoleArn"] == own
+    assert amplify.create_branch(appId=site.app_id, branchName="main", computeRoleArn=own,
+                                 environmentVariables={"GREETING": "hi"})["branch"]["computeRoleArn"] == own
+    # ... and a trust changed afterwards to name another account cannot be used at run time either.
+    assert site.release()["summary"]["status"] == "SUCCEED"
+    assert site.get("main", "/creds").status_code == 200
+    iam.update_assume_role_policy(RoleName="own-account", PolicyDocument=trust("111122223333"))
+    refused = site.get("main", "/creds")
+    assert refused.status_code == 403 and "does not let amplify.amazonaws.com assume it" in refused.json()["message"]
 
 
 # -- replace and stop ------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ def test_health(control):
 
 def test_config_merges_and_reports(control):
     defaults = control.config()
-    assert defaults == {"propagation_delay": 0.0, "job_step_seconds": 0.2, "job_result": "SUCCEED", "apps_per_region": 25, "branches_per_app": 50,
+    assert defaults == {"propagation_delay": 0.0, "propagation_refusals": 0, "job_step_seconds": 0.2, "job_result": "SUCCEED", "apps_per_region": 25, "branches_per_app": 50,
                         "strict_responses": True, "faults": [], "seed": None,
                         # the local Amplify Hosting compute
                         "repositories": {}, "build_cache": True, "build_timeout_seconds": 900.0,

@@ -85,6 +85,10 @@ class AmplifyBackend:
         self.job_runner = job_runner or ClockJobRunner(settings)
         self.apps: dict[str, StoredApp] = {}
         self.lock = threading.RLock()
+        # settings.propagation_refusals: refusals so far per role (ARN and creation time: a role made again under
+        # the same name is a new role), and the roles accepted once (propagated for good).
+        self._refused: dict[tuple[str, str], int] = {}
+        self._accepted: set[tuple[str, str]] = set()
         self._random = random.Random(settings.seed)
 
     # -- helpers -------------------------------------------------------------------------------
@@ -125,6 +129,11 @@ class AmplifyBackend:
             raise BadRequestException(COMPUTE_ROLE_NOT_ASSUMABLE)
         if self.settings.propagation_delay and iam_bridge.role_age_seconds(role) < self.settings.propagation_delay:
             raise BadRequestException(COMPUTE_ROLE_NOT_ASSUMABLE)
+        key = (arn, str(role.create_date))
+        if key not in self._accepted and self._refused.get(key, 0) < self.settings.propagation_refusals:
+            self._refused[key] = self._refused.get(key, 0) + 1
+            raise BadRequestException(COMPUTE_ROLE_NOT_ASSUMABLE)
+        self._accepted.add(key)
 
     @staticmethod
     def _apply(attrs: dict, params: dict, allowed: frozenset[str]) -> None:

@@ -339,7 +339,8 @@ class HostingRunner(JobRunner):
         result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=120,
                                 env={**_base_env(), "GIT_TERMINAL_PROMPT": "0"}, check=False)
         if result.returncode != 0:
-            raise ReleaseFailed(f"git {args[0]}: {(result.stderr or result.stdout).strip().splitlines()[-1:]}")
+            last = (result.stderr or result.stdout).strip().splitlines()[-1:]
+            raise ReleaseFailed(f"git {args[0]} failed: {last[0] if last else f'exit status {result.returncode}'}")
         return result.stdout.strip()
 
     def _build(self, release: Release) -> tuple[Path, str]:
@@ -416,7 +417,8 @@ class HostingRunner(JobRunner):
         return cached, spec.base_directory
 
     # -- DEPLOY and VERIFY -------------------------------------------------------------------------------------
-    def _deploy(self, release: Release, tree: Path, role: str | None = None) -> Deployment:
+    def _deploy(self, release: Release, tree: Path) -> Deployment:
+        """Start the build's server with the branch's effective role as it is now (not at StartJob)."""
         app, branch = release.app, release.branch
         found = self.lookup(release.account, release.region, app["appId"], branch["branchName"])
         if found is None:
