@@ -12,6 +12,7 @@ import json
 import os
 import socket
 import subprocess
+import sys
 import textwrap
 import uuid
 from pathlib import Path
@@ -420,3 +421,31 @@ def test_stopjob_cancels_a_running_and_a_queued_release(site, amplify, repo, tmp
     gate.touch()
     job = site.release()
     assert job["summary"]["status"] == "SUCCEED", job["steps"][0].get("statusReason")
+
+
+def test_stopping_the_endpoint_stops_its_computes(tmp_path, repo, http):
+    """`local-aws stop` ends the endpoint and, with it, every server its compute started."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    state = tmp_path / "state"
+    cli = [sys.executable, "-m", "local_aws.cli"]
+    subprocess.run([*cli, "start", "--port", str(port), "--state-dir", str(state)], check=True, capture_output=True, timeout=120)
+    try:
+        endpoint = f"http://127.0.0.1:{port}"
+        assert http.post(f"{endpoint}/_local/config", json={"repositories": {URL: str(repo)}}, timeout=10).status_code == 200
+        amplify = boto3.session.Session().client("amplify", endpoint_url=endpoint, region_name=REGION,
+                                                 aws_access_key_id="testing", aws_secret_access_key="testing")
+        app_id = amplify.create_app(name="s", repository=URL, accessToken=ACCESS_TOKEN, platform="WEB_COMPUTE")["app"]["appId"]
+        amplify.create_branch(appId=app_id, branchName="main", environmentVariables={"GREETING": "x"})
+        job_id = amplify.start_job(appId=app_id, branchName="main", jobType="RELEASE")["jobSummary"]["jobId"]
+        wait_until(lambda: amplify.get_job(appId=app_id, branchName="main", jobId=job_id)["job"]["summary"]["status"] in TERMINAL,
+                   timeout=BUILD_WAIT, interval=0.1, what="the release")
+        [compute] = http.get(f"{endpoint}/_local/compute", timeout=10).json()["computes"]
+        assert listening(compute["port"])
+    finally:
+        subprocess.run([*cli, "stop", "--state-dir", str(state)], check=True, capture_output=True, timeout=120)
+    assert not listening(port) and not listening(compute["port"])
+    assert wait_until(lambda: not os.path.exists(f"/proc/{compute['pid']}") or
+                      open(f"/proc/{compute['pid']}/stat").read().split()[2] == "Z", timeout=30, interval=0.05,
+                      what="the compute process to end")
