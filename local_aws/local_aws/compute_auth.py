@@ -31,7 +31,7 @@ from urllib.parse import parse_qs, quote, unquote
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
-from . import service_model, wire
+from . import iam_bridge, service_model, wire
 from .iam_policy import AuthzRequest, Decision, evaluate, no_identity_allow
 
 ROLE_ARN = re.compile(r"^arn:(aws[a-z-]*):iam::(\d{12}):role/(?:[\w+=,.@-]+/)*([\w+=,.@-]{1,64})$")
@@ -130,7 +130,7 @@ class ComputeSessions:
             raise ValueError(f"duration_seconds must be {MIN_DURATION} to {MAX_DURATION}, not {duration_seconds!r}")
         partition, account = found.group(1), found.group(2)
         if role_id is None:
-            role = find_role(account, partition, role_arn)
+            role = iam_bridge.find_role(account, role_arn)
             if role is None:
                 raise ValueError(f"no role {role_arn} in account {account}")
             if duration_seconds > int(role.max_session_duration or 3600):
@@ -190,19 +190,6 @@ def _backend(backends, account: str, region: str):
     loads every AWS managed policy)."""
     per_account = dict.get(backends, account)
     return dict.get(per_account, region) if per_account is not None else None
-
-
-def find_role(account: str, partition: str, role_arn: str):
-    """The moto Role with this ARN, or None."""
-    from moto.iam.models import iam_backends
-
-    backend = _backend(iam_backends, account, partition)
-    if backend is None:
-        return None
-    for role in list(backend.roles.values()):
-        if role.arn == role_arn:
-            return role
-    return None
 
 
 def _default_document(policy) -> str | None:
@@ -628,7 +615,7 @@ def evaluate_request(session: Session, service: str, operation: str, method: str
     if service == "sts" and operation == "GetCallerIdentity":
         return None
     checks = requested_access(service, operation, method, raw_uri, headers, body, region, session.account)
-    role = find_role(session.account, session.partition, session.role_arn)
+    role = iam_bridge.find_role(session.account, session.role_arn)
     if role is None or role.id != session.role_id:
         first = checks[0]
         return first, Decision(False, no_identity_allow(first.action), first.resources[0])

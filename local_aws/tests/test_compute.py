@@ -21,7 +21,6 @@ import boto3
 import pytest
 import requests
 from botocore.config import Config
-from botocore.exceptions import ClientError
 from helpers import ACCESS_TOKEN, COMPUTE_ROLE_NOT_ASSUMABLE, REGION, assert_error, error_of, trust_policy, wait_until
 
 URL = "https://github.com/example/compute-site"

@@ -8,7 +8,7 @@ from urllib.parse import quote, urlencode
 import pytest
 from botocore.serialize import create_serializer
 
-from local_aws import iam_bridge, service_model, wire
+from local_aws import iam_bridge, iam_policy, service_model, wire
 from local_aws.amplify.exceptions import BY_CODE
 from local_aws.amplify.models import AmplifyBackend
 from local_aws.amplify.responses import AmplifyResponses, error_response
@@ -138,7 +138,7 @@ def test_every_request_botocore_serializes_routes_back_to_its_operation(model):
             assert twin.http == operation.http and (operation.deprecated or name == "ListDirectoryBuckets"), (name, found.operation)
 
 
-# -- iam_bridge.trust_policy_allows ---------------------------------------------------------------
+# -- iam_policy.trust_allows (what decides a compute role's trust), without conditions ---------------------------------------------------------------
 def _policy(*statements):
     return {"Version": "2012-10-17", "Statement": list(statements)}
 
@@ -168,7 +168,7 @@ def _statement(effect="Allow", service="amplify.amazonaws.com", action="sts:Assu
     pytest.param("not a policy", False, id="garbage"),
 ])
 def test_trust_policy_allows(document, allowed):
-    assert iam_bridge.trust_policy_allows(document) is allowed
+    assert iam_policy.trust_allows(document, "amplify.amazonaws.com") is allowed
 
 
 @pytest.mark.parametrize("arn, valid", [

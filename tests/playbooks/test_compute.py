@@ -77,7 +77,7 @@ class Branches:
             return []
         return [(event["logStreamName"], event["message"]) for event in events]
 
-    def wait_for_log(self, pattern, tries=100):
+    def wait_for_log(self, pattern, tries=600):
         """The compute's output reaches CloudWatch Logs asynchronously: look again, a bounded number of times."""
         for dummy in range(tries):
             found = self.log_messages(pattern)

@@ -10,8 +10,10 @@ Listens on 127.0.0.1 (a free port, written to --port-file) and answers by Host h
 http://<branch display name>.<app id>.localhost:<port>: GET [/<behaviour>]/api/image answers as the
 example app's route does, and puts the route's line into CloudWatch Logs /aws/amplify/<app id>, stream
 <branch name>/<YYYY>/<MM>/<DD>/<32 hex> (one per branch for this process; the display name is the branch name
-unless --branch-name says otherwise), --log-delay seconds later (delivery is asynchronous), timestamped when
-the request came in.
+unless --branch-name says otherwise), timestamped when the request came in. Delivery is asynchronous, as on
+Amplify, and decided by counts, not by time: the line is put only once the endpoint's request log shows a
+FilterLogEvents read made after the request, so the first read of the log after a GET never finds its line
+and a reader must read again (what verify's re-reads are for), whatever the machine's load.
 
   /api/image             200, the bytes of --image; "[api/image] <location>: 200, N bytes, image/png, 1 ms"
   /denied/api/image      500 {"error": "Could not read <location>", "code": "AccessDenied"};
@@ -31,6 +33,7 @@ import json
 import os
 import threading
 import time
+import urllib.request
 import uuid
 from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
@@ -43,7 +46,6 @@ def main():
     parser.add_argument("--port-file", required=True)
     parser.add_argument("--image", required=True)
     parser.add_argument("--location", required=True)
-    parser.add_argument("--log-delay", type=float, default=1.0)
     parser.add_argument("--lifetime", type=float, default=600)
     parser.add_argument("--branch-name", action="append", default=[], metavar="DISPLAY=NAME",
                         help="the branch a display name stands for, when they differ (feature-x=feature/x)")
@@ -73,6 +75,21 @@ def main():
                 pass
             logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=[{"timestamp": timestamp, "message": message}])
 
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+    def request_log(since):
+        url = "%s/_local/requests?since=%d" % (args.endpoint_url.rstrip("/"), since)
+        with opener.open(url, timeout=10) as response:
+            return json.load(response)
+
+    def put_after_a_read(mark, app_id, branch, timestamp, message):
+        """Put the line once a FilterLogEvents read after `mark` is in the request log (bounded: 6000 looks)."""
+        for dummy in range(6000):
+            if any(r["service"] == "logs" and r["operation"] == "FilterLogEvents" for r in request_log(mark)["requests"]):
+                return put_line(app_id, branch, timestamp, message)
+            time.sleep(0.05)
+        return None
+
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args):
             pass
@@ -87,6 +104,7 @@ def main():
 
         def do_GET(self):
             started = int(time.time() * 1000)
+            mark = request_log(999999999)["last"]
             host = self.headers.get("Host") or ""
             seen.append([host, self.path])
             if self.path == "/_seen":
@@ -117,7 +135,7 @@ def main():
             else:
                 self.answer(404, b"not found", "text/plain")
             if line:
-                threading.Timer(args.log_delay, put_line, (app_id, branch, started, line)).start()
+                threading.Thread(target=put_after_a_read, args=(mark, app_id, branch, started, line), daemon=True).start()
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     stopper = threading.Timer(args.lifetime, server.shutdown)
