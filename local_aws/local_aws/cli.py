@@ -17,6 +17,12 @@
                                                    (ERROR: throttle, 500, 503 or a code; PHASE: before or
                                                    after, a lost response); --clear removes them; with no
                                                    SPEC and no option, shows them and how often each hit
+  local-aws latency [--port P] [aws | off | CLASS=MS ...]
+                                                   the latency model: each AWS call waits this long before it
+                                                   is served, by class (s3-read, iam-write, ...; see
+                                                   local_aws/latency.py); aws: the documented figures; off:
+                                                   none (the default); CLASS=MS: these, the other classes 0;
+                                                   with no argument, shows the figures in force
 """
 
 from __future__ import annotations
@@ -205,6 +211,43 @@ def faults(port: int, specs: list[str], clear: bool, seed: int | None, propagati
     return 0
 
 
+def parse_latency(specs: list[str]) -> dict:
+    """latency_ms from `aws`, `off` or CLASS=MS ... (the endpoint checks the classes and values)."""
+    from . import latency as model
+
+    if specs == ["aws"]:
+        return dict(model.AWS_MS)
+    if specs == ["off"]:
+        return model.off()
+    figures: dict = {}
+    for spec in specs:
+        name, _, milliseconds = spec.partition("=")
+        try:
+            figures[name] = float(milliseconds)
+        except ValueError:
+            raise ValueError(f"latency {spec!r}: expected aws, off or CLASS=MILLISECONDS") from None
+    return figures
+
+
+def latency(port: int, specs: list[str]) -> int:
+    from .control import Control
+
+    control = Control(f"http://{HOST}:{port}", timeout=10)
+    try:
+        current = control.configure(latency_ms=parse_latency(specs)) if specs else control._call("GET", "/config")
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except urllib.error.HTTPError as exc:
+        print(f"refused: {json.load(exc).get('error')}", file=sys.stderr)
+        return 2
+    figures = current["latency_ms"]
+    state = "on" if any(figures.values()) else "off"
+    shown = ", ".join(f"{name} {ms:g} ms" for name, ms in figures.items())
+    print(f"latency model on {HOST}:{port} ({state}): {shown}")
+    return 0
+
+
 def repository(port: int, specs: list[str]) -> int:
     from .control import Control
 
@@ -239,7 +282,7 @@ def urls(port: int) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="local-aws", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=("serve", "start", "stop", "status", "calls", "faults",
-                                                          "repository", "urls"))
+                                                          "latency", "repository", "urls"))
     parser.add_argument("specs", nargs="*", metavar="SPEC", help="faults: SERVICE:OPERATION:ERROR[:RATE[:COUNT[:PHASE]]]")
     parser.add_argument("--clear", action="store_true",
                         help="calls: empty the request log instead of showing it; faults: remove every fault")
@@ -262,6 +305,8 @@ def main(argv: list[str] | None = None) -> int:
         return repository(args.port, args.specs)
     if args.command == "urls":
         return urls(args.port)
+    if args.command == "latency":
+        return latency(args.port, args.specs)
     if args.command == "faults":
         return faults(args.port, args.specs, args.clear, args.seed, args.propagation_delay)
     if args.specs:

@@ -3,8 +3,9 @@
 Control API (not AWS; unsigned JSON under /_local/):
   GET    /_local/health              {"ok": true}
   GET    /_local/requests[?since=N]  the request log: [{seq, service, operation, kind, status, region, injected,
-                                     served_status}]; injected: answered by a fault; served_status: what the
-                                     backend answered (null when the request never reached it)
+                                     served_status, delay_ms}]; injected: answered by a fault; served_status: what
+                                     the backend answered (null when the request never reached it); delay_ms: how
+                                     long the latency model held it (latency.py)
   DELETE /_local/requests            empty the request log
   GET    /_local/config              the settings; POST merges a JSON object into them
   GET    /_local/state               Amplify state per account/region (apps, branches, jobs counts)
@@ -22,32 +23,34 @@ Next.js server, as https://<branch>.<appId>.amplifyapp.com is served on AWS.
 
 Requests signed with a compute session's credentials are authorized by IAM's rules (compute_auth.py); every
 other request (the operator's keys) is served unrestricted, as before.
+
+This module is the WSGI app and its routing. Beside it: the request log (request_log.py), fault injection
+(faults.py), the latency model (latency.py) and the corrections to moto (moto_patches.py, applied on import).
 """
 
 from __future__ import annotations
 
-import collections
-import hashlib
 import io
 import json
 import os
-import random
 import re
 import tempfile
-import threading
 import time
-from dataclasses import asdict, dataclass
 
 os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app  # noqa: E402
 
-from . import compute_auth, service_model, wire  # noqa: E402
+from . import compute_auth, latency, moto_patches, service_model, wire  # noqa: E402
 from .amplify.models import AmplifyRegistry  # noqa: E402
+from .amplify.responses import AmplifyResponses  # noqa: E402
 from .compute import proxy  # noqa: E402
 from .compute.runner import HostingRunner  # noqa: E402
-from .amplify.responses import AmplifyResponses  # noqa: E402
+from .faults import FaultInjector, fingerprint  # noqa: E402
+from .request_log import RequestLog  # noqa: E402
 from .settings import Settings  # noqa: E402
+
+moto_patches.apply()
 
 DEFAULT_REGION = "us-east-1"
 # A branch URL: <branch display name>.<appId>.localhost or .amplifyapp.com, with an optional port.
@@ -55,44 +58,10 @@ BRANCH_HOST = re.compile(r"^(?P<branch>[A-Za-z0-9-]+)\.(?P<app>d[a-z0-9]+)\.(?:l
 COMPUTE_LOG = re.compile(r"^/_local/compute/logs/(d[a-z0-9]+)/([^/]+)/(\d+)/(BUILD|DEPLOY|VERIFY)$")
 
 
-@dataclass
-class LoggedRequest:
-    seq: int
-    time: float
-    service: str
-    operation: str
-    kind: str
-    status: int
-    region: str
-    injected: bool = False
-    # The status the backend answered: `status` unless a fault answered instead; None when the request was not
-    # served (a fault in phase "before"). A write took effect when served_status is below 400.
-    served_status: int | None = None
-
-
-class RequestLog:
-    def __init__(self):
-        self.entries: list[LoggedRequest] = []
-        self.lock = threading.Lock()
-        self.seq = 0
-
-    def add(self, **fields) -> None:
-        with self.lock:
-            self.seq += 1
-            self.entries.append(LoggedRequest(seq=self.seq, time=time.time(), **fields))
-
-    def since(self, seq: int) -> list[dict]:
-        with self.lock:
-            return [asdict(e) for e in self.entries if e.seq > seq]
-
-    def clear(self) -> None:
-        with self.lock:
-            self.entries.clear()
-
-
 class LocalAws:
-    def __init__(self, settings: Settings | None = None):
+    def __init__(self, settings: Settings | None = None, sleep=time.sleep):
         self.settings = settings or Settings()
+        self.sleep = sleep  # how the latency model waits (seconds); tests may pass their own
         self.public_url = ""  # http://127.0.0.1:<port>, set by make_server
         self.sessions = compute_auth.ComputeSessions(clock=self.now)
         self.amplify_registry = AmplifyRegistry(self.settings)
@@ -103,10 +72,7 @@ class LocalAws:
         self.amplify = AmplifyResponses(self.settings)
         self.log = RequestLog()
         self.moto = DomainDispatcherApplication(create_backend_app)
-        self._random = random.Random(self.settings.seed)
-        self._fault_lock = threading.Lock()
-        # How many requests with the same fingerprint each fault has seen (seeded draws, see _draw).
-        self._seen: collections.Counter = collections.Counter()
+        self.faults = FaultInjector(self.settings)
 
     def now(self):
         """The endpoint's clock for compute sessions: the wall clock plus settings.clock_offset_seconds."""
@@ -142,9 +108,12 @@ class LocalAws:
         else:
             operation = wire.operation_of(service, method, raw_uri, headers, body)
         kind = "read" if wire.is_read(operation) else "write"
+        delay_ms = latency.delay_ms(self.settings.latency_ms, service, kind)
+        if delay_ms:
+            self.sleep(delay_ms / 1000)
 
-        fault = self._pick_fault(service, operation, _fingerprint(service, operation, method, raw_uri, body))
-        logged = dict(service=service, operation=operation, kind=kind, region=region)
+        fault = self.faults.pick(service, operation, fingerprint(service, operation, method, raw_uri, body))
+        logged = dict(service=service, operation=operation, kind=kind, region=region, delay_ms=delay_ms)
         session = self.sessions.find(access_key) if access_key else None
         if session is not None:
             denied = compute_auth.authorize(session, service, operation, method, raw_uri, headers, body, region, self.now())
@@ -201,30 +170,6 @@ class LocalAws:
         self.log.add(status=status, injected=True, served_status=served_status, **logged)
         return _respond(start_response, status, out_headers, payload)
 
-    def _pick_fault(self, service: str, operation: str, fingerprint: str):
-        """The fault (settings.faults, first match wins) that answers this request, or None."""
-        with self._fault_lock:
-            for index, fault in enumerate(self.settings.faults):
-                if not fault.matches(service, operation):
-                    continue
-                if fault.count is not None and fault.injected >= fault.count:
-                    continue
-                if self._draw(index, fingerprint) < fault.rate:
-                    fault.injected += 1
-                    return fault
-        return None
-
-    def _draw(self, index: int, fingerprint: str) -> float:
-        """A number in [0, 1) deciding whether fault `index` hits a request.
-
-        Unseeded: random. Seeded: a function of the seed, the fault, the request's fingerprint and how many
-        identical requests this fault has seen, so parallel clients interleaving differently meet the same faults.
-        """
-        if self.settings.seed is None:
-            return self._random.random()
-        self._seen[(index, fingerprint)] += 1
-        return random.Random(f"{self.settings.seed}/{index}/{fingerprint}/{self._seen[(index, fingerprint)]}").random()
-
     # -- control API ---------------------------------------------------------------------------
     def _control(self, environ, start_response):
         method = environ["REQUEST_METHOD"]
@@ -243,10 +188,7 @@ class LocalAws:
                 return _json(start_response, 200, self.settings.as_dict())
             if path == "/_local/config" and method == "POST":
                 self.settings.update(json.loads(_read_body(environ) or b"{}"))
-                with self._fault_lock:
-                    self._seen.clear()
-                if self.settings.seed is not None:
-                    self._random.seed(self.settings.seed)
+                self.faults.reconfigured()
                 return _json(start_response, 200, self.settings.as_dict())
             if path == "/_local/state":
                 return _json(start_response, 200, {"amplify": self.amplify_registry.snapshot()})
@@ -279,152 +221,14 @@ class LocalAws:
         fresh = Settings()
         for name, value in fresh.as_dict().items():
             setattr(self.settings, name, getattr(fresh, name))
-        with self._fault_lock:
-            self._seen.clear()
+        self.faults.forget()
         _internal.moto_api_backend.reset()
 
 
 def _account_of(access_key: str | None) -> str:
     from moto.core import DEFAULT_ACCOUNT_ID
 
-    return _account_id_from(access_key) if access_key else DEFAULT_ACCOUNT_ID
-
-
-def _account_id_from(access_key: str) -> str:
-    """The account an access key belongs to: moto's get_account_id_from without its side effect.
-
-    Only IAM backends that already exist can hold a key. moto's function looks in every partition
-    of every known account and so builds the missing ones, each loading all AWS managed policies:
-    about 0.5 s on the first request after IAM was used, and again after every reset.
-    """
-    from moto.core import DEFAULT_ACCOUNT_ID
-    from moto.iam.models import iam_backends
-
-    for account_id, account in list(iam_backends.items()):
-        for backend in list(dict.values(account)):
-            if access_key in backend.access_keys:
-                return account_id
-    return DEFAULT_ACCOUNT_ID
-
-
-def _use_lazy_account_lookup() -> None:
-    """Make moto's own requests find their account the same way (moto imports it at call time)."""
-    import moto.iam.models
-
-    moto.iam.models.get_account_id_from = _account_id_from
-
-
-_use_lazy_account_lookup()
-
-
-def _keep_role_fields_an_update_leaves_out() -> None:
-    """IAM UpdateRole changes only the members it is given; moto resets the others.
-
-    moto sets Description to None and MaxSessionDuration to 3600 whenever a request leaves one out, so a
-    client that updates them in separate calls (amazon.aws.iam_role does) would undo its own changes.
-    """
-    from moto.core.responses import EmptyResult
-    from moto.iam.responses import IamResponse
-
-    def update_role(self):
-        role_name = self._get_param("RoleName")
-        role = self.backend.get_role(role_name)
-        description = self._get_param("Description")
-        duration = self._get_param("MaxSessionDuration")
-        self.backend.update_role(
-            role_name,
-            role.description if description is None else description,
-            role.max_session_duration if duration is None else duration,
-        )
-        return EmptyResult()
-
-    IamResponse.update_role = update_role
-
-
-_keep_role_fields_an_update_leaves_out()
-
-
-def _conditions_on_absent_keys_met(conditions: dict, context: dict | None) -> bool:
-    """Whether a statement's conditions can hold when their keys are absent from the request context.
-
-    IAM: a condition on a key the request does not carry is not met, unless its operator ends in IfExists,
-    is a negated one (StringNotEquals, ArnNotLike, NotIpAddress, ...: an absent key matches), or is Null with
-    true ("the key is absent"). Keys the context has are left to moto.
-    """
-    context = context or {}
-    for operator, entries in conditions.items():
-        base = operator.split(":")[-1]
-        for key, expected in entries.items():
-            if key in context or base.endswith("IfExists") or "Not" in base:
-                continue
-            values = expected if isinstance(expected, list) else [expected]
-            if operator == "Null" and all(str(value).lower() == "true" for value in values):
-                continue
-            return False
-    return True
-
-
-def _skip_statements_whose_condition_is_not_met() -> None:
-    """A policy statement whose Condition is not met does not apply, whether it allows or denies.
-
-    moto evaluates only StringEquals and takes every other operator as met, and it gives bucket policies
-    no request context: so a conditional Deny in a bucket policy (the usual "deny without TLS": Deny s3:*
-    when Bool aws:SecureTransport is false) refused every request, signed or not. Here a condition on a key
-    the request context lacks is not met, as in IAM, and such a statement does not apply. aws:SecureTransport
-    is never in the context: this endpoint speaks plain HTTP on loopback and does not enforce TLS-only
-    policies (real S3 does; the endpoint is a test double, not a security boundary).
-    """
-    from moto.iam.access_control import IAMPolicyStatement, PermissionResult
-
-    evaluate = IAMPolicyStatement.is_action_permitted
-
-    def is_action_permitted(self, action, resource="*", principal=None, incoming_condition_values=None):
-        conditions = self._statement.get("Condition")
-        if conditions and not _conditions_on_absent_keys_met(conditions, incoming_condition_values):
-            return PermissionResult.NEUTRAL
-        return evaluate(self, action, resource, principal, incoming_condition_values)
-
-    IAMPolicyStatement.is_action_permitted = is_action_permitted
-
-
-_skip_statements_whose_condition_is_not_met()
-
-
-def _forget_a_deleted_buckets_tags() -> None:
-    """A deleted bucket's tags go with it.
-
-    moto keeps tags by ARN and leaves them behind on DeleteBucket, so a bucket created again under the same
-    name started with the old bucket's tags: a tag check could then pass although nothing tagged the new one.
-    """
-    from moto.s3.models import S3Backend
-
-    delete_bucket = S3Backend.delete_bucket
-
-    def delete_bucket_and_its_tags(self, bucket_name):
-        deleted = delete_bucket(self, bucket_name)
-        if deleted is not None:
-            self.tagger.delete_all_tags_for_resource(deleted.arn)
-        return deleted
-
-    S3Backend.delete_bucket = delete_bucket_and_its_tags
-
-
-_forget_a_deleted_buckets_tags()
-
-
-# Query parameters of a presigned URL that change with every signature: not part of what a request is.
-_SIGNATURE_PARAMETERS = ("x-amz-date", "x-amz-signature", "x-amz-credential", "x-amz-security-token", "x-amz-expires")
-
-
-def _fingerprint(service: str, operation: str, method: str, raw_uri: str, body: bytes) -> str:
-    """What identifies a request across its retries: never its signature, date or headers."""
-    path, query = service_model.split_raw_uri(raw_uri)
-    stable = sorted((k, v) for k, values in query.items() if k.lower() not in _SIGNATURE_PARAMETERS for v in values)
-    digest = hashlib.sha256()
-    for part in (service, operation, method, path, json.dumps(stable)):
-        digest.update(part.encode("utf-8", "replace") + b"\0")
-    digest.update(body)
-    return digest.hexdigest()
+    return moto_patches.account_id_from(access_key) if access_key else DEFAULT_ACCOUNT_ID
 
 
 def _read_body(environ) -> bytes:

@@ -6,6 +6,8 @@ import dataclasses
 import os
 from dataclasses import dataclass, field
 
+from . import latency
+
 JOB_RESULTS = ("SUCCEED", "FAILED")
 FAULT_PHASES = ("before", "after")
 DEFAULT_PORT = int(os.environ.get("LOCAL_AWS_PORT", "4566"))
@@ -76,6 +78,10 @@ class Settings:
     compute_port_max: int = 0
     # Added to the endpoint's clock for compute sessions (tests move time forward to expire credentials).
     clock_offset_seconds: float = 0.0
+    # The latency model (latency.py): milliseconds each AWS call waits before it is served, by request class
+    # ("s3-read", "iam-write", ...). Every class 0 (off) by default. A value given replaces the whole model,
+    # classes it leaves out at 0; `local-aws latency aws` sets latency.AWS_MS, the documented figures.
+    latency_ms: dict = field(default_factory=latency.off)
 
     def update(self, values: dict) -> None:
         """Merge `values` in, all or nothing: a bad value leaves every setting as it was."""
@@ -95,6 +101,9 @@ class Settings:
             allowed = _TYPES[fields[name].type]
             if isinstance(value, bool) != (bool in allowed) or not isinstance(value, allowed):
                 raise ValueError(f"{name} must be {fields[name].type}, not {value!r}")
+            if name == "latency_ms":
+                staged[name] = latency.normalized(value)
+                continue
             if name == "repositories" and not all(isinstance(k, str) and isinstance(v, str) and k and v
                                                    for k, v in value.items()):
                 raise ValueError("repositories must map repository URLs to local paths (non-empty strings)")

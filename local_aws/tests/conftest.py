@@ -72,16 +72,27 @@ class Control:
 
 
 @pytest.fixture(scope="session")
-def endpoint():
+def local_server():
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = make_server("127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, name="local-aws", daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield server
     server.app.shutdown()  # the local compute's servers
     server.shutdown()
     server.server_close()
     thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def endpoint(local_server):
+    return f"http://127.0.0.1:{local_server.server_port}"
+
+
+@pytest.fixture
+def endpoint_app(local_server):
+    """The endpoint's WSGI app (server.LocalAws), for the seams a test may replace (its sleep)."""
+    return local_server.app
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,10 @@ def test_config_merges_and_reports(control):
                         # the local Amplify Hosting compute
                         "repositories": {}, "build_cache": True, "build_timeout_seconds": 900.0,
                         "compute_start_seconds": 90.0, "compute_session_seconds": 3600, "compute_port_min": 0,
-                        "compute_port_max": 0, "clock_offset_seconds": 0.0}
+                        "compute_port_max": 0, "clock_offset_seconds": 0.0,
+                        # the latency model: off
+                        "latency_ms": {"amplify-read": 0.0, "amplify-write": 0.0, "iam-read": 0.0, "iam-write": 0.0,
+                                       "s3-read": 0.0, "s3-write": 0.0, "sts": 0.0, "other": 0.0}}
     merged = control.configure(apps_per_region=3, faults=[{"service": "s3", "error": "503", "count": 1}])
     assert merged["apps_per_region"] == 3 and merged["branches_per_app"] == 50
     assert merged["faults"] == [{"service": "s3", "operation": "*", "error": "503", "rate": 1.0, "count": 1, "phase": "before", "injected": 0}]
@@ -40,6 +43,7 @@ def test_config_merges_and_reports(control):
     {"repositories": ["https://github.com/o/r"]},
     {"apps_per_region": 3, "repositories": {"https://github.com/o/r": ""}},
     {"build_cache": "yes"},
+    {"apps_per_region": 3, "latency_ms": {"s3-read": -5}},
     [1, 2],
 ])
 def test_bad_config_is_refused_and_changes_nothing(control, body):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-class AmplifyError(Exception):
+class AmplifyServiceError(Exception):
     code = "InternalFailureException"
     status = 500
 
@@ -12,47 +12,47 @@ class AmplifyError(Exception):
         self.message = message
 
 
-class BadRequestException(AmplifyError):
+class BadRequestException(AmplifyServiceError):
     code = "BadRequestException"
     status = 400
 
 
-class UnauthorizedException(AmplifyError):
+class UnauthorizedException(AmplifyServiceError):
     code = "UnauthorizedException"
     status = 401
 
 
-class NotFoundException(AmplifyError):
+class NotFoundException(AmplifyServiceError):
     code = "NotFoundException"
     status = 404
 
 
-class ResourceNotFoundException(AmplifyError):
+class ResourceNotFoundException(AmplifyServiceError):
     code = "ResourceNotFoundException"
     status = 404
 
 
-class LimitExceededException(AmplifyError):
+class LimitExceededException(AmplifyServiceError):
     code = "LimitExceededException"
     status = 429
 
 
-class InternalFailureException(AmplifyError):
+class InternalFailureException(AmplifyServiceError):
     code = "InternalFailureException"
     status = 500
 
 
-class DependentServiceFailureException(AmplifyError):
+class DependentServiceFailureException(AmplifyServiceError):
     code = "DependentServiceFailureException"
     status = 503
 
 
-BY_CODE = {cls.code: cls for cls in AmplifyError.__subclasses__()}
+BY_CODE = {cls.code: cls for cls in AmplifyServiceError.__subclasses__()}
 
 
-def unmodeled(code: str, status: int) -> type[AmplifyError]:
+def unmodeled(code: str, status: int) -> type[AmplifyServiceError]:
     """An error class for a code Amplify's model does not name (TooManyRequestsException from a front end)."""
-    return type(code, (AmplifyError,), {"code": code, "status": status})
+    return type(code, (AmplifyServiceError,), {"code": code, "status": status})
 
 COMPUTE_ROLE_NOT_ASSUMABLE = (
     "The compute role provided cannot be assumed by Amplify. "

@@ -11,7 +11,7 @@ import sys
 import traceback
 
 from .. import service_model
-from .exceptions import AmplifyError, BadRequestException, InternalFailureException
+from .exceptions import AmplifyServiceError, BadRequestException, InternalFailureException
 from .models import AmplifyBackend
 
 OPERATIONS = (
@@ -56,13 +56,13 @@ class AmplifyResponses:
                     raise InternalFailureException("Response does not match the Amplify model: " + "; ".join(problems))
             payload = json.dumps(service_model.serialize(result, output_shape)).encode()
             return found.operation, 200, {"Content-Type": "application/json"}, payload
-        except AmplifyError as exc:
+        except AmplifyServiceError as exc:
             return found.operation, *error_response(self._modeled(operation_model, exc))
         except Exception as exc:  # noqa: BLE001 - a bug here must still answer in Amplify's protocol
             traceback.print_exc(file=sys.stderr)
             return found.operation, *error_response(InternalFailureException(f"Internal error: {exc!r}"))
 
-    def _modeled(self, operation_model, exc: AmplifyError) -> AmplifyError:
+    def _modeled(self, operation_model, exc: AmplifyServiceError) -> AmplifyServiceError:
         """The error as the operation's model allows it to be reported.
 
         The backend raises the same errors for every caller (NotFoundException for an unknown app),
@@ -141,7 +141,7 @@ def _listing(member: str, items: list, token: str | None) -> dict:
     return result
 
 
-def error_response(exc: AmplifyError):
+def error_response(exc: AmplifyServiceError):
     """rest-json error: the code in x-amzn-ErrorType, the error shape's members in the body.
 
     Every Amplify error shape has `message`; ResourceNotFoundException also requires `code`.
