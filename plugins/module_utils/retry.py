@@ -3,21 +3,27 @@
 # Copyright: Contributors to the amplify_hosting.ssr collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Retries on top of botocore's own, and creates that must not happen twice.
+"""Retries, in one layer, and creates that must not happen twice.
 
-botocore retries throttling, 5xx answers and lost connections itself (standard mode: the playbooks give every
-call ``ssr_aws_max_attempts`` tries through ``aws_config``; botocore's default is 3). The modules wrap their calls
-in a second, outer AWSRetry for callers that leave botocore at its default. OuterRetry is that wrapper: it leaves
-alone an error botocore has already tried BOTOCORE_TRIES_ENOUGH times or more, so that the two layers never
-multiply (10 outer tries of 10 botocore tries would be 100 calls, and most of an hour of backoff, for one call).
+**One retry layer: botocore's.** Every client the modules make (client()) retries in botocore's standard mode
+with DEFAULT_MAX_ATTEMPTS tries in all: throttling (Amplify's LimitExceededException, ThrottlingException,
+S3's SlowDown, ...), 5xx answers (Amplify's InternalFailureException and DependentServiceFailureException, S3's
+500/503, ...), and connections lost or timed out, with exponential backoff and jitter. A user's ``aws_config``
+(the module option, or ``module_defaults``) is merged over ours: its ``retries`` wins. The playbooks set it
+from ``ssr_aws_max_attempts``. Nothing retries on top of botocore, so tries never multiply.
 
-Some creates must not be repeated blindly: Amplify would make a second app with the same name (CreateApp), start
-a second job (StartJob), or refuse a branch that already exists (CreateBranch). A retry is safe after a refusal
-(throttling: nothing was done), not after an answer that leaves open whether the call was served (a 5xx, a
-connection lost while waiting for the answer). create_once() stops botocore from retrying those, and looks for
+**Creates that must not be repeated blindly.** Amplify would make a second app with the same name (CreateApp),
+start a second job (StartJob), or refuse a branch that already exists (CreateBranch). A retry is safe after a
+refusal (throttling: nothing was done), not after an answer that leaves open whether the call was served (a 5xx,
+a connection lost while waiting for the answer). create_once() vetoes botocore's retry of those, and looks for
 what the call would have made before trying again.
+
+**Waiting** (a job to finish, IAM to propagate a role) pauses with Backoff: jittered, doubling, never past a
+deadline, never a fixed sleep.
 """
 
+import random
+import time
 
 try:
     from botocore.exceptions import BotoCoreError
@@ -29,10 +35,10 @@ try:
 except ImportError:
     pass  # the modules report a missing botocore (AnsibleAWSModule)
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+# Tries in all (the first and its retries) botocore's standard mode makes of every call, unless aws_config says
+# otherwise. The playbooks' ssr_aws_max_attempts has the same default.
+DEFAULT_MAX_ATTEMPTS = 10
 
-# An error botocore has tried this many times is not retried again by OuterRetry (nor by create_once).
-BOTOCORE_TRIES_ENOUGH = 5
 # Answers that say the request was refused before it was served (throttling): retrying repeats nothing.
 REFUSAL_CODES = (
     "LimitExceededException",
@@ -55,20 +61,12 @@ LOOK_MAX_DELAY = 8.0
 LOOK_TIMEOUT = 30.0
 
 
-def botocore_tries(error):
-    """How many times botocore sent the call that ended in `error` (1 when it did not retry)."""
-    response = getattr(error, "response", None) or {}
-    return 1 + ((response.get("ResponseMetadata") or {}).get("RetryAttempts") or 0)
-
-
-class OuterRetry(AWSRetry):
-    """AWSRetry for the codes it is given, for errors botocore tried fewer than BOTOCORE_TRIES_ENOUGH times."""
-
-    @staticmethod
-    def status_code_from_exception(error):
-        if botocore_tries(error) >= BOTOCORE_TRIES_ENOUGH:
-            return None  # botocore has retried it enough: no outer retry
-        return AWSRetry.status_code_from_exception(error)
+def client(module, service, **config):
+    """module.client(service) retrying in botocore's standard mode, DEFAULT_MAX_ATTEMPTS tries in all; `config`
+    adds botocore Config options (max_pool_connections, ...). The module's aws_config is merged over this
+    (amazon.aws boto3_conn): a user's ``retries`` there wins."""
+    config = dict(config, retries={"mode": "standard", "total_max_attempts": DEFAULT_MAX_ATTEMPTS})
+    return module.client(service, config=config)
 
 
 def is_refusal(error):
@@ -117,20 +115,13 @@ def no_blind_retries(client, service, operation):
     )
 
 
-def _backoff(timeout, first, cap):
-    # Backoff lives in amplify.py, which imports this module: imported when first needed.
-    from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import Backoff
-
-    return Backoff(timeout, first, cap)
-
-
 def _look(find):
     """find(), up to CREATE_LOOKS times with a Backoff pause before each look after the first; None when it
     never found anything. An error of find() (it could not look, or found more than one) is raised."""
     backoff = None
     for look in range(CREATE_LOOKS):
         if look:
-            backoff = backoff or _backoff(LOOK_TIMEOUT, LOOK_FIRST_DELAY, LOOK_MAX_DELAY)
+            backoff = backoff or Backoff(LOOK_TIMEOUT, LOOK_FIRST_DELAY, LOOK_MAX_DELAY)
             if not backoff.pause():
                 break
         found = find()
@@ -142,8 +133,8 @@ def _look(find):
 def create_once(client, service, operation, create, find=None):
     """create(), never twice for what can be seen; returns what create() or find() returns.
 
-    After a refusal (throttling) botocore has not retried enough, create() is tried again. After an answer that
-    leaves open whether the call was served (a 5xx, a connection lost or timed out while waiting for the answer),
+    A refusal (throttling) is botocore's to retry, like any call's: create_once raises it when botocore has given
+    up. After an answer that leaves open whether the call was served (a 5xx, a connection lost or timed out while waiting for the answer),
     find() looks for what create() would have made: at once, then again after short Backoff pauses, up to
     CREATE_LOOKS looks, since the request may still be in flight. Found, it is the result. Never found, create()
     is tried again: a request still in flight after all the looks (about 10 seconds) can then make a second one,
@@ -152,22 +143,54 @@ def create_once(client, service, operation, create, find=None):
     """
     no_blind_retries(client, service, operation)
     # Pauses between creates: doubling from CREATE_FIRST_DELAY up to CREATE_MAX_DELAY (jittered, never fixed).
-    pauses = _backoff(CREATE_TRIES * CREATE_MAX_DELAY, CREATE_FIRST_DELAY, CREATE_MAX_DELAY)
+    pauses = Backoff(CREATE_TRIES * CREATE_MAX_DELAY, CREATE_FIRST_DELAY, CREATE_MAX_DELAY)
     tries = 0
     while True:
         tries += 1
         try:
             return create()
         except (ClientError, BotoCoreError) as e:
-            if may_have_been_served(e):
-                if find is None:
-                    raise
-                found = _look(find)
-                if found is not None:
-                    return found
-                if tries >= CREATE_TRIES:
-                    raise
-            elif not is_refusal(e) or botocore_tries(e) >= BOTOCORE_TRIES_ENOUGH or tries >= CREATE_TRIES:
+            # A refusal botocore has retried as often as it may, or an error of the request: raised.
+            if not may_have_been_served(e) or find is None:
+                raise
+            found = _look(find)
+            if found is not None:
+                return found
+            if tries >= CREATE_TRIES:
                 raise
             if not pauses.pause():
                 raise
+
+
+class Backoff:
+    """Pauses between tries until a deadline: doubling from `first` up to `cap` seconds, each a random half
+    to all of that (so that many waiting tasks do not call in step), and never running past the deadline.
+
+    Used for polling jobs and for retrying while IAM propagates a role; never a fixed sleep.
+    `sleep` and `clock` default to time.sleep and time.monotonic, looked up when called.
+    """
+
+    def __init__(self, timeout, first, cap, sleep=None, clock=None):
+        self._sleep = sleep
+        self._clock = clock
+        self.first = first
+        self.cap = cap
+        self.started = self.now()
+        self.deadline = self.started + timeout
+        self.pauses = 0
+
+    def now(self):
+        return (self._clock or time.monotonic)()
+
+    def elapsed(self):
+        return self.now() - self.started
+
+    def pause(self):
+        """Sleep before the next try and return True; return False at once when the deadline has passed."""
+        remaining = self.deadline - self.now()
+        if remaining <= 0:
+            return False
+        step = min(self.cap, self.first * 2 ** self.pauses)
+        (self._sleep or time.sleep)(min(remaining, random.uniform(step / 2, step)))
+        self.pauses += 1
+        return True

@@ -63,12 +63,27 @@ options:
     type: str
   compute_role_arn:
     description:
-      - The ARN of the IAM role the app's server-side rendering compute runs with, by default for every
-        branch. V("") removes the role.
-      - The role must trust V(amplify.amazonaws.com); use M(amplify_hosting.ssr.compute_role) to have the
-        role checked and IAM propagation waited for.
+      - The IAM role the app's server-side rendering compute runs with, by default for every branch, by its ARN
+        or by its name (in the account of the credentials). V("") removes the role.
+      - A role name is compared with the app's role by name (role names are unique in an account), so an app
+        that already runs with it costs no IAM read.
+      - When it is set or changed, the module reads the role from IAM and fails before writing anything (before
+        an app is created, too) when it does not exist (in check mode it warns instead, as an earlier task may
+        create it) or when its trust policy does not let V(amplify.amazonaws.com) assume it. While Amplify
+        answers that a new role "cannot be assumed" (IAM propagation), the write is retried for up to
+        O(wait_timeout) seconds. These are the checks of M(amplify_hosting.ssr.compute_role) and
+        M(amplify_hosting.ssr.branch).
       - Only for the V(WEB_COMPUTE) and V(WEB_DYNAMIC) platforms.
     type: str
+  wait_timeout:
+    description:
+      - How many seconds to keep retrying the write that sets O(compute_role_arn) while Amplify answers that
+        the role cannot be assumed yet (IAM propagation of a new role or trust policy), with exponential
+        backoff and jitter. V(0) tries once. Nothing is written by a refused try.
+      - Not used when O(compute_role_arn) is not being set or changed, nor in check mode.
+    type: int
+    default: 120
+    version_added: 0.1.0
   iam_service_role_arn:
     description:
       - The ARN of the IAM service role Amplify uses to build and deploy the app (not the compute role).
@@ -284,28 +299,27 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import MINIMUM_BOTOCORE
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import AmplifyError
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import api_params
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import basic_auth_params
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import changed_params
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import check_basic_auth
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import check_compute_platform
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import check_role_arn
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import check_secret_variables
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import create_app
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import delete_app
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import basic_auth_credentials_spec
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import ensure_tags
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import mark_secret_names
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import note_stored_secrets
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import find_app
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import managed_diff
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import mask_diff
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import secret_variable_names
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import run_scrubbed
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import split_environment
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import tags_with_secret_names
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import to_snake
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import update_app
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.compute_roles import ComputeRoleRef
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.compute_roles import check_compute_platform
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.compute_roles import check_role_arn
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.compute_roles import write_with_role
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.results import api_params
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.results import changed_params
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.results import converge
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.results import planned_creation
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.results import to_snake
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.retry import client as aws_client
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.secrets import basic_auth_credentials_spec
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.secrets import basic_auth_params
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.secrets import check_basic_auth
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.secrets import check_secret_variables
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.secrets import note_stored_secrets
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.secrets import run_scrubbed
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.secrets import split_environment
 
 # The platform of a new app when none is given: the one for server-side rendering.
 DEFAULT_PLATFORM = "WEB_COMPUTE"
@@ -338,8 +352,9 @@ def app_result(app):
 
 
 def desired_state(params):
-    """What the user asks for, as API members, after checking what can be checked without a call."""
-    check_role_arn(params["compute_role_arn"], "compute_role_arn", allow_empty=True)
+    """What the user asks for, as API members, after checking what can be checked without a call; and the
+    compute role option parsed (None when not given or "")."""
+    ref = ComputeRoleRef(params["compute_role_arn"], "compute_role_arn") if params["compute_role_arn"] else None
     check_role_arn(params["iam_service_role_arn"], "iam_service_role_arn", allow_empty=True)
     if params["compute_role_arn"] and params["platform"]:
         check_compute_platform(params["platform"], "compute_role_arn")
@@ -350,7 +365,7 @@ def desired_state(params):
         desired["customRules"] = [dict((k, v) for k, v in rule.items() if v is not None) for rule in desired["customRules"]]
     desired.update(basic_auth_params(params))
     check_secret_variables(params["environment_variables"], params["secret_environment_variables"])
-    return desired
+    return desired, ref
 
 
 def check_platform_after(app, desired, params):
@@ -361,23 +376,29 @@ def check_platform_after(app, desired, params):
         check_compute_platform(platform, "compute_role_arn" if params["compute_role_arn"] else "platform")
 
 
-def ensure_created(client, module, desired, secret_names=None):
+def write_app(module, write, role_arn, target):
+    """write(), retried while IAM propagates the compute role it sets (compute_roles.write_with_role)."""
+    return write_with_role(write, role_arn, target, module.params["wait_timeout"], "compute_role_arn")
+
+
+def ensure_created(client, module, desired, ref, secret_names=None):
+    if ref is not None:
+        # Checked before CreateApp: a role that cannot be used leaves no app behind.
+        desired["computeRoleArn"] = ref.resolve(module, aws_client(module, "iam"), None)
     params = dict((k, v) for k, v in desired.items() if v != "")
     if module.params["access_token"]:
         params["accessToken"] = module.params["access_token"]
-    tags = dict(module.params["creation_tags"] or {}, **(module.params["tags"] or {}))
-    # The secret tag names the secret environment variables.
-    tags = tags_with_secret_names({}, tags, True, secret_names) or {}
+    tags, diff = planned_creation(
+        desired, dict(module.params["creation_tags"] or {}, **(module.params["tags"] or {})), secret_names, MANAGED
+    )
     if tags:
         params["tags"] = tags
-    diff = managed_diff({}, desired, MANAGED, extra_after={"tags": tags})
-    diff["before"] = {}
-    mask_diff(diff, {}, [], secret_names)
     if module.check_mode:
         planned = dict(params, tags=tags)
         planned.pop("accessToken", None)
         return dict(changed=True, app=app_result(planned), diff=diff)
-    return dict(changed=True, app=app_result(create_app(client, **params)), diff=diff)
+    created = write_app(module, lambda: create_app(client, **params), params.get("computeRoleArn"), "new app %s" % params["name"])
+    return dict(changed=True, app=app_result(created), diff=diff)
 
 
 def wanted_tags(params, app):
@@ -390,39 +411,34 @@ def wanted_tags(params, app):
     return dict(tags, **kept)
 
 
-def ensure_updated(client, module, app, desired, secret_names=None):
+def ensure_updated(client, module, app, desired, ref, secret_names=None):
+    current_role = app.get("computeRoleArn")
+    if ref is not None and current_role and ref.matches(current_role):
+        desired = dict(desired, computeRoleArn=current_role)  # the same role by name: nothing to read
     changes = changed_params(desired, app)
+    if changes.get("computeRoleArn"):
+        changes["computeRoleArn"] = ref.resolve(module, aws_client(module, "iam"), app["appArn"])
     # The token goes with a new repository, and only into the call: never into results or the diff.
     secrets = {}
     if "repository" in changes and module.params["access_token"]:
         secrets["accessToken"] = module.params["access_token"]
-    after = dict(app)
-    tags_now = app.get("tags") or {}
-    if changes:
-        if module.check_mode:
-            after.update(changes)
-        else:
-            # New secret names are in the secret tag before their values are sent: never a secret unmarked.
-            if "environmentVariables" in changes:
-                tags_now = mark_secret_names(client, module, app["appArn"], tags_now, secret_names)
-            after = update_app(client, app["appId"], **dict(changes, **secrets))
-    # The tags asked for, and the secret tag: the module's own, never purged nor set by O(tags). Names no
-    # longer secret leave the tag only now, after the update.
-    tags = tags_with_secret_names(app.get("tags"), wanted_tags(module.params, app), module.params["purge_tags"], secret_names)
-    tags_changed, tags_after = ensure_tags(client, module, app["appArn"], tags_now, tags, True)
-    tags_changed = tags_after != (app.get("tags") or {})
-    after["tags"] = tags_after
-    extra = ({"tags": app.get("tags") or {}}, {"tags": tags_after}) if tags_changed else ({}, {})
-    # An app without a compute role has none in the API; "" is how results and diffs say so.
-    before = dict(app, computeRoleArn=app.get("computeRoleArn") or "")
-    diff = managed_diff(before, changes, MANAGED, extra_before=extra[0], extra_after=extra[1])
-    mask_diff(diff, app.get("environmentVariables"), secret_variable_names(app.get("tags")), secret_variable_names(tags_after))
-    return dict(changed=bool(changes) or tags_changed, app=app_result(after), diff=diff)
+
+    def write(changes):
+        return write_app(
+            module, lambda: update_app(client, app["appId"], **dict(changes, **secrets)),
+            changes.get("computeRoleArn"), "app %s" % app["appId"],
+        )
+
+    changed, after, diff = converge(
+        client, module, app, app["appArn"], changes, write,
+        wanted_tags(module.params, app), module.params["purge_tags"], secret_names, MANAGED,
+    )
+    return dict(changed=changed, app=app_result(after), diff=diff)
 
 
 def ensure_present(client, module):
     params = module.params
-    desired = desired_state(params)
+    desired, ref = desired_state(params)
     app = find_app(client, app_id=params["app_id"], name=params["name"])
     if app is None and params["app_id"]:
         raise AmplifyError(
@@ -441,9 +457,9 @@ def ensure_present(client, module):
     if app is None:
         desired.setdefault("platform", DEFAULT_PLATFORM)
         check_platform_after(None, desired, params)
-        return ensure_created(client, module, desired, secret_names)
+        return ensure_created(client, module, desired, ref, secret_names)
     check_platform_after(app, desired, params)
-    return ensure_updated(client, module, app, desired, secret_names)
+    return ensure_updated(client, module, app, desired, ref, secret_names)
 
 
 def ensure_absent(client, module):
@@ -465,6 +481,7 @@ def main():
         repository=dict(type="str"),
         access_token=dict(type="str", no_log=True),
         compute_role_arn=dict(type="str"),
+        wait_timeout=dict(type="int", default=120),
         iam_service_role_arn=dict(type="str"),
         environment_variables=dict(type="dict"),
         build_spec=dict(type="str"),
@@ -494,7 +511,9 @@ def main():
         supports_check_mode=True,
     )
     module.require_botocore_at_least(MINIMUM_BOTOCORE, reason="to manage compute roles")
-    client = module.client("amplify")
+    if module.params["wait_timeout"] < 0:
+        module.fail_json(msg="wait_timeout: must be 0 or more seconds, not %d" % module.params["wait_timeout"])
+    client = aws_client(module, "amplify")
     ensure = ensure_present if module.params["state"] == "present" else ensure_absent
 
     try:

@@ -142,7 +142,8 @@ from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import AmplifyError
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import find_app
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import list_apps
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import to_snake
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.results import to_snake
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.retry import client as aws_client
 
 
 def app_result(app):
@@ -174,7 +175,7 @@ def main():
         supports_check_mode=True,
     )
     module.require_botocore_at_least(MINIMUM_BOTOCORE, reason="to read compute roles")
-    client = module.client("amplify")
+    client = aws_client(module, "amplify")
 
     try:
         apps = describe_apps(client, module)

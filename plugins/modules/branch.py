@@ -274,36 +274,29 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import MINIMUM_BOTOCORE
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import AmplifyError
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import api_params
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import app_not_found
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import basic_auth_params
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import branch_result
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import changed_params
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import check_basic_auth
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import check_compute_platform
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import check_secret_variables
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import create_branch
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import default_domain
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import delete_branch
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import basic_auth_credentials_spec
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import ensure_tags
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import mark_secret_names
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import note_stored_secrets
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import get_app
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import locate_branch
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import managed_diff
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import mask_diff
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import parse_role_ref
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import read_compute_role
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import retry_while_propagating
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import role_arn_for
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import role_ref_matches
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import secret_variable_names
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import run_scrubbed
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import split_environment
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import tags_with_secret_names
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import update_branch
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.retry import OuterRetry
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.compute_roles import ComputeRoleRef
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.compute_roles import check_compute_platform
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.compute_roles import write_with_role
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.results import api_params
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.results import branch_result
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.results import changed_params
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.results import converge
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.results import default_domain
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.results import planned_creation
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.retry import client as aws_client
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.secrets import basic_auth_credentials_spec
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.secrets import basic_auth_params
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.secrets import check_basic_auth
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.secrets import check_secret_variables
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.secrets import note_stored_secrets
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.secrets import run_scrubbed
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.secrets import split_environment
 
 # Option name -> API member, for what the module compares and updates.
 MANAGED = {
@@ -319,15 +312,15 @@ MANAGED = {
 
 
 def desired_state(params):
-    """What the user asks for, as API members, after checking what can be checked without a call."""
-    if params["compute_role_arn"]:
-        parse_role_ref(params["compute_role_arn"], "compute_role_arn")
+    """What the user asks for, as API members, after checking what can be checked without a call; and the
+    compute role option parsed (None when not given or "")."""
+    ref = ComputeRoleRef(params["compute_role_arn"], "compute_role_arn") if params["compute_role_arn"] else None
     desired = api_params(params, MANAGED)
     if "environmentVariables" in desired:
         desired["environmentVariables"] = dict((k, str(v)) for k, v in desired["environmentVariables"].items())
     desired.update(basic_auth_params(params))
     check_secret_variables(params["environment_variables"], params["secret_environment_variables"])
-    return desired
+    return desired, ref
 
 
 def check_app_platform(client, app_id, app):
@@ -340,95 +333,58 @@ def check_app_platform(client, app_id, app):
     return app
 
 
-def check_compute_role(client, module, app_id, app, value):
-    """Before any write: the app must be an SSR app (read if not read yet) and the role `value` (ARN or name)
-    must exist and trust Amplify (one IAM GetRole). Returns (the app, the role's ARN). Fails naming
-    compute_role_arn; in check mode a missing role is a warning and its ARN the one it would have."""
+def check_compute_role(client, module, app_id, app, ref):
+    """Before any write: the app must be an SSR app (read if not read yet) and the role must exist and trust
+    Amplify (compute_roles). Returns (the app, the role's ARN)."""
     app = check_app_platform(client, app_id, app)
-    arn, name = parse_role_ref(value, "compute_role_arn")
-    iam = module.client("iam", retry_decorator=OuterRetry.jittered_backoff())
-    role = read_compute_role(iam, name, arn, "compute_role_arn", missing_ok=module.check_mode)
-    if role is not None:
-        return app, role["Arn"]
-    module.warn(
-        "compute_role_arn: IAM role %s does not exist (yet); check mode reports the branch as if an earlier task "
-        "of the run created it, and a real run fails unless one does" % value
-    )
-    return app, role_arn_for(value, app["appArn"])
+    return app, ref.resolve(module, aws_client(module, "iam"), app["appArn"])
 
 
-def write_with_role(module, write, role_arn, target):
-    """write(); when it sets a compute role, retried while IAM propagates the role (up to wait_timeout)."""
-    if not role_arn:
-        return write()
-    return retry_while_propagating(write, role_arn, target, module.params["wait_timeout"], "compute_role_arn")
-
-
-def ensure_created(client, module, app_id, app, desired, secret_names=None):
+def ensure_created(client, module, app_id, app, desired, ref, secret_names=None):
     name = module.params["branch_name"]
-    if desired.get("computeRoleArn"):
-        app, desired["computeRoleArn"] = check_compute_role(client, module, app_id, app, desired["computeRoleArn"])
+    if ref is not None:
+        app, desired["computeRoleArn"] = check_compute_role(client, module, app_id, app, ref)
     params = dict((k, v) for k, v in desired.items() if v != "")
-    # The tags asked for, and the secret tag naming the secret environment variables.
-    tags = tags_with_secret_names({}, module.params["tags"], True, secret_names) or {}
+    tags, diff = planned_creation(desired, module.params["tags"], secret_names, MANAGED)
     if tags:
         params["tags"] = tags
-    diff = managed_diff({}, desired, MANAGED, extra_after={"tags": tags})
-    diff["before"] = {}
-    mask_diff(diff, {}, [], secret_names)
     domain = default_domain(app_id, app)
     if module.check_mode:
         planned = dict(params, branchName=name, displayName=name.replace("/", "-"), tags=tags)
         return dict(changed=True, branch=branch_result(planned, app_id, domain), diff=diff)
     created = write_with_role(
-        module,
         lambda: create_branch(client, app_id, name, **params),
-        params.get("computeRoleArn"),
-        "new branch %s of app %s" % (name, app_id),
+        params.get("computeRoleArn"), "new branch %s of app %s" % (name, app_id),
+        module.params["wait_timeout"], "compute_role_arn",
     )
     return dict(changed=True, branch=branch_result(created, app_id, domain), diff=diff)
 
 
-def ensure_updated(client, module, app_id, app, branch, desired, secret_names=None):
-    wanted_role, current_role = desired.get("computeRoleArn"), branch.get("computeRoleArn")
-    if wanted_role and current_role and role_ref_matches(wanted_role, current_role):
+def ensure_updated(client, module, app_id, app, branch, desired, ref, secret_names=None):
+    current_role = branch.get("computeRoleArn")
+    if ref is not None and current_role and ref.matches(current_role):
         desired = dict(desired, computeRoleArn=current_role)  # the same role by name: nothing to read
     changes = changed_params(desired, branch)
     if changes.get("computeRoleArn"):
-        app, changes["computeRoleArn"] = check_compute_role(client, module, app_id, app, changes["computeRoleArn"])
-    after = dict(branch)
-    tags_now = branch.get("tags") or {}
-    if changes:
-        if module.check_mode:
-            after.update(changes)
-        else:
-            # New secret names are in the secret tag before their values are sent: never a secret unmarked.
-            if "environmentVariables" in changes:
-                tags_now = mark_secret_names(client, module, branch["branchArn"], tags_now, secret_names)
-            after = write_with_role(
-                module,
-                lambda: update_branch(client, app_id, branch["branchName"], **changes),
-                changes.get("computeRoleArn"),
-                "branch %s of app %s" % (branch["branchName"], app_id),
-            )
-    # The tags asked for, and the secret tag: its own, never purged nor set by O(tags). Names no longer
-    # secret leave the tag only now, after the update.
-    wanted_tags = tags_with_secret_names(branch.get("tags"), module.params["tags"], module.params["purge_tags"], secret_names)
-    tags_changed, tags_after = ensure_tags(client, module, branch["branchArn"], tags_now, wanted_tags, True)
-    tags_changed = tags_after != (branch.get("tags") or {})
-    after["tags"] = tags_after
-    extra = ({"tags": branch.get("tags") or {}}, {"tags": tags_after}) if tags_changed else ({}, {})
-    diff = managed_diff(branch, changes, MANAGED, extra_before=extra[0], extra_after=extra[1])
-    mask_diff(diff, branch.get("environmentVariables"), secret_variable_names(branch.get("tags")), secret_variable_names(tags_after))
-    if "compute_role_arn" in diff["before"]:
-        diff["before"]["compute_role_arn"] = diff["before"]["compute_role_arn"] or ""
-    result = branch_result(after, app_id, default_domain(app_id, app))
-    return dict(changed=bool(changes) or tags_changed, branch=result, diff=diff)
+        app, changes["computeRoleArn"] = check_compute_role(client, module, app_id, app, ref)
+
+    def write(changes):
+        return write_with_role(
+            lambda: update_branch(client, app_id, branch["branchName"], **changes),
+            changes.get("computeRoleArn"), "branch %s of app %s" % (branch["branchName"], app_id),
+            module.params["wait_timeout"], "compute_role_arn",
+        )
+
+    changed, after, diff = converge(
+        client, module, branch, branch["branchArn"], changes, write,
+        module.params["tags"], module.params["purge_tags"], secret_names, MANAGED,
+    )
+    return dict(changed=changed, branch=branch_result(after, app_id, default_domain(app_id, app)), diff=diff)
 
 
 def ensure_present(client, module):
     params = module.params
-    desired = desired_state(params)
+    desired, ref = desired_state(params)
     app_id, app, branch = locate_branch(client, params["app"], params["branch_name"])
     if app_id is None:
         raise app_not_found(params["app"])
@@ -442,9 +398,9 @@ def ensure_present(client, module):
     note_stored_secrets(module, branch)
     check_basic_auth(branch, desired)
     if branch is None:
-        result = ensure_created(client, module, app_id, app, desired, secret_names)
+        result = ensure_created(client, module, app_id, app, desired, ref, secret_names)
     else:
-        result = ensure_updated(client, module, app_id, app, branch, desired, secret_names)
+        result = ensure_updated(client, module, app_id, app, branch, desired, ref, secret_names)
     result["url"] = result["branch"]["url"]
     return result
 
@@ -481,7 +437,7 @@ def main():
     module.require_botocore_at_least(MINIMUM_BOTOCORE, reason="to manage compute roles")
     if module.params["wait_timeout"] < 0:
         module.fail_json(msg="wait_timeout: must be 0 or more seconds, not %d" % module.params["wait_timeout"])
-    client = module.client("amplify")
+    client = aws_client(module, "amplify")
     ensure = ensure_present if module.params["state"] == "present" else ensure_absent
 
     try:

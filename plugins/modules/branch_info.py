@@ -132,11 +132,12 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import MINIMUM_BOTOCORE
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import AmplifyError
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import app_not_found
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import branch_result
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import default_domain
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import list_branches
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import locate_branch
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import resolve_app
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.results import branch_result
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.results import default_domain
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.retry import client as aws_client
 
 
 def one_branch(client, ref, branch_name):
@@ -163,7 +164,7 @@ def main():
     for option in ("app", "branch_name"):
         if module.params[option] is not None and not module.params[option].strip():
             module.fail_json(msg="%s: must not be empty" % option)
-    client = module.client("amplify")
+    client = aws_client(module, "amplify")
 
     try:
         if module.params["branch_name"] is not None:

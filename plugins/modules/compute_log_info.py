@@ -69,7 +69,8 @@ notes:
     be returned. Retry the task (C(until), C(retries), C(delay)) when waiting for a line.
   - With O(branch_name), events of other branches whose stream names share the prefix (branches whose names
     start with C(<branch_name>/)) are read and dropped; O(max_events) counts only the events returned.
-  - Retries throttling and 5xx answers on top of botocore's own retries, as the collection's other modules do.
+  - Throttling and 5xx answers are retried by botocore in standard mode (10 tries per call unless
+    O(aws_config) says otherwise), as in the collection's other modules.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -163,7 +164,7 @@ from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import MINIMUM_BOTOCORE
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import AmplifyError
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import AmplifyErrorHandler
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.retry import OuterRetry
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.retry import client as aws_client
 
 LOG_GROUP_PREFIX = "/aws/amplify/"
 # What Amplify appends to the branch name in each stream name: the day and the server process.
@@ -180,11 +181,6 @@ ISO_8601_RE = re.compile(
     r"(?:[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,]([0-9]{1,9}))?)?)?"
     r" ?([Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?"
 )
-
-# CloudWatch Logs answers throttling with ThrottlingException and a 503 with ServiceUnavailableException;
-# AWSRetry already knows Throttling, RequestLimitExceeded, InternalFailure, ServiceUnavailable, ...
-LOGS_RETRY_CODES = ["ThrottlingException", "ServiceUnavailableException", "LimitExceededException"]
-logs_retry = OuterRetry.jittered_backoff(retries=10, delay=1, max_delay=30, catch_extra_error_codes=LOGS_RETRY_CODES)
 
 
 class LogsErrorHandler(AmplifyErrorHandler):
@@ -271,7 +267,7 @@ def branch_stream_matcher(branch_name):
 @LogsErrorHandler.list_error_handler("read the compute log (FilterLogEvents)")
 def filter_page(client, **params):
     """One page of FilterLogEvents; None when the log group does not exist."""
-    return client.filter_log_events(aws_retry=True, **params)
+    return client.filter_log_events(**params)
 
 
 def read_events(client, group, branch_name=None, start_time=None, filter_pattern=None, max_events=1000):
@@ -327,7 +323,7 @@ def main():
         module.warn("start_time: %d is taken as epoch milliseconds (before 1973); give seconds times 1000" % start_time)
 
     group = log_group_name(params["app_id"])
-    client = module.client("logs", retry_decorator=logs_retry)
+    client = aws_client(module, "logs")
     try:
         exists, events, truncated = read_events(
             client, group, params["branch_name"], start_time, params["filter_pattern"], params["max_events"]

@@ -147,19 +147,16 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import MINIMUM_BOTOCORE
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import AmplifyError
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import app_not_found
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import check_compute_platform
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import effective_compute_role
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import get_app
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import locate_branch
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import parse_role_ref
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import read_compute_role
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import resolve_app
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import retry_while_propagating
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import role_arn_for
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import role_ref_matches
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import update_app
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import update_branch
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.retry import OuterRetry
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.compute_roles import ComputeRoleRef
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.compute_roles import check_compute_platform
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.compute_roles import effective_compute_role
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.compute_roles import write_with_role
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.retry import client as aws_client
 
 
 class Association:
@@ -172,9 +169,12 @@ class Association:
         self.branch_name = branch_name
 
     @property
+    def holder(self):
+        return self.branch if self.branch_name else self.app
+
+    @property
     def current(self):
-        holder = self.branch if self.branch_name else self.app
-        return holder.get("computeRoleArn") or ""
+        return self.holder.get("computeRoleArn") or ""
 
     def describe(self):
         if self.branch_name:
@@ -198,28 +198,6 @@ def read_association(client, ref, branch_name):
     return Association(app_id, app=app, branch=branch, branch_name=branch_name)
 
 
-def parse_role_option(value):
-    """(ARN or None, role name) of the `role` option, checked without a call."""
-    return parse_role_ref(value, "role")
-
-
-def read_role(iam, value, missing_ok=False):
-    """The IAM role `value` (ARN or name) names, once it is known to exist and to trust Amplify.
-
-    With missing_ok (check mode), None when the role does not exist: an earlier task of the same run may be
-    what creates it.
-    """
-    arn, name = parse_role_option(value)
-    return read_compute_role(iam, name, arn, option="role", missing_ok=missing_ok)
-
-
-def planned_role_arn(value, association):
-    """The ARN a role that does not exist yet would have: the option's ARN, or the role name (path /) in the
-    account and partition of the app or branch it is for."""
-    holder = association.branch if association.branch_name else association.app
-    return role_arn_for(value, holder.get("branchArn") or holder.get("appArn"))
-
-
 def app_of(client, association):
     """The app, read now if only the branch was read so far."""
     if association.app is None:
@@ -241,26 +219,20 @@ def write_association(client, association, role_arn):
         association.app = update_app(client, association.app_id, computeRoleArn=role_arn)
 
 
-def associate_when_assumable(client, association, role_arn, wait_timeout):
-    """Associate the role, retrying while Amplify cannot assume it yet, for up to wait_timeout seconds."""
-    retry_while_propagating(
-        lambda: write_association(client, association, role_arn), role_arn, association.describe(), wait_timeout, "role"
-    )
-
-
-def apply(client, module, association, role_arn, retry=False):
-    """Change the association (in check mode, only what it would be) to `role_arn` ("" clears it)."""
+def apply(client, module, association, role_arn):
+    """Change the association (in check mode, only what it would be) to `role_arn` ("" clears it); setting a
+    role is retried while IAM propagates it (write_with_role)."""
     if module.check_mode:
-        holder = association.branch if association.branch_name else association.app
-        holder = dict(holder, computeRoleArn=role_arn)
+        holder = dict(association.holder, computeRoleArn=role_arn)
         if association.branch_name:
             association.branch = holder
         else:
             association.app = holder
-    elif retry:
-        associate_when_assumable(client, association, role_arn, module.params["wait_timeout"])
-    else:
-        write_association(client, association, role_arn)
+        return
+    write_with_role(
+        lambda: write_association(client, association, role_arn),
+        role_arn, association.describe(), module.params["wait_timeout"], "role",
+    )
 
 
 # -- states --------------------------------------------------------------------------------------------
@@ -284,44 +256,36 @@ def result_of(association, previous, changed, role_arn=None):
     return result
 
 
-def ensure_present(client, iam, module):
+def ensure_present(client, module):
     params = module.params
-    parse_role_option(params["role"])
+    ref = ComputeRoleRef(params["role"], "role")
     association = read_association(client, params["app"], params["branch"])
     if association.app is not None:
         check_compute_platform(association.app["platform"], "role")
-    role = read_role(iam, params["role"], missing_ok=module.check_mode)
-    if role is None:
-        role_arn = planned_role_arn(params["role"], association)
-        module.warn(
-            "role: IAM role %s does not exist (yet); check mode reports the association as if an earlier task of "
-            "the run created it, and a real run fails unless one does" % params["role"]
-        )
-    else:
-        role_arn = role["Arn"]
+    holder = association.holder
+    role_arn = ref.resolve(module, aws_client(module, "iam"), holder.get("branchArn") or holder.get("appArn"))
     previous = association.current
     changed = previous != role_arn
     if changed:
         check_compute_platform(app_of(client, association)["platform"], "role")
-        apply(client, module, association, role_arn, retry=True)
+        apply(client, module, association, role_arn)
     return result_of(association, previous, changed, role_arn)
 
 
 def ensure_absent(client, module):
     params = module.params
-    if params["role"] is not None:
-        parse_role_option(params["role"])
+    ref = ComputeRoleRef(params["role"], "role") if params["role"] is not None else None
     association = read_association(client, params["app"], params["branch"])
     previous = association.current
-    changed = bool(previous) and (params["role"] is None or role_ref_matches(params["role"], previous))
+    changed = bool(previous) and (ref is None or ref.matches(previous))
     if changed:
         apply(client, module, association, "")
     if association.branch_name and not association.current:
         # The branch runs with the app's default now: read it to say which.
         app_of(client, association)
     role_arn = None
-    if params["role"] is not None:
-        role_arn = params["role"] if ":" in params["role"] else (previous if changed else None)
+    if ref is not None:
+        role_arn = ref.arn or (previous if changed else None)
     return result_of(association, previous, changed, role_arn)
 
 
@@ -344,14 +308,11 @@ def main():
     for option in ("app", "branch", "role"):
         if module.params[option] is not None and not module.params[option].strip():
             module.fail_json(msg="%s: must not be empty" % option)
-    client = module.client("amplify")
+    client = aws_client(module, "amplify")
+    ensure = ensure_present if module.params["state"] == "present" else ensure_absent
 
     try:
-        if module.params["state"] == "present":
-            iam = module.client("iam", retry_decorator=OuterRetry.jittered_backoff())
-            result = ensure_present(client, iam, module)
-        else:
-            result = ensure_absent(client, module)
+        result = ensure(client, module)
     except AmplifyError as e:
         module.fail_json_aws_error(e)
 

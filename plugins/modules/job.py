@@ -190,14 +190,15 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import MINIMUM_BOTOCORE
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import TERMINAL_JOB_STATUSES
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import AmplifyError
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import Backoff
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import get_branch
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import get_job
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import list_jobs
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import resolve_app
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import start_job
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import stop_job
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import to_snake
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.results import to_snake
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.retry import Backoff
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.retry import client as aws_client
 
 # A job in one of these is doing work; CANCELLING is on its way to CANCELLED.
 ACTIVE_JOB_STATUSES = ("PENDING", "PROVISIONING", "RUNNING")
@@ -428,7 +429,7 @@ def main():
         supports_check_mode=True,
     )
     module.require_botocore_at_least(MINIMUM_BOTOCORE)
-    client = module.client("amplify")
+    client = aws_client(module, "amplify")
 
     try:
         result = run(client, module)

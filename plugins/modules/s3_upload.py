@@ -238,14 +238,9 @@ from ansible.module_utils.common.text.converters import to_native
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.retry import OuterRetry
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.retry import client as aws_client
 
 SHA256_METADATA = "sha256"
-# What S3 answers when it is busy or failing, besides the codes AWSRetry knows: SlowDown (503), RequestTimeout,
-# and the bare status a HEAD error has no body to name. botocore retries them first; the outer retry adds tries
-# only where botocore made few (module_utils/retry.py).
-S3_RETRY_CODES = ["SlowDown", "RequestTimeout", "500", "502", "503", "504"]
-s3_retry = OuterRetry.jittered_backoff(catch_extra_error_codes=S3_RETRY_CODES)
 MAX_CONCURRENCY = 64
 DELETE_BATCH = 1000
 
@@ -502,7 +497,6 @@ class KmsKeyMatcher(object):
 # -- AWS ------------------------------------------------------------------------------------------
 
 
-@s3_retry
 def list_objects(client, bucket, prefix):
     """{key: {"Size", "ETag"}} for every object under prefix (all pages)."""
     paginator = client.get_paginator("list_objects_v2")
@@ -563,7 +557,7 @@ def compare_with_head(module, client, files, keys, kms_key_matches):
 
     def read(key):
         try:
-            head = client.head_object(Bucket=bucket, Key=key, ChecksumMode="ENABLED", aws_retry=True)
+            head = client.head_object(Bucket=bucket, Key=key, ChecksumMode="ENABLED")
         except is_boto3_error_code(["404", "NoSuchKey", "NotFound"]):
             return "new"  # deleted since it was listed
         return decide_from_head(files[key], head, encryption, kms_key_matches)
@@ -580,7 +574,7 @@ def upload_files(module, client, files, keys):
     def put(key):
         local = files[key]
         with open(local.path, "rb") as body:
-            client.put_object(Body=body, aws_retry=True, **put_params(module, local))
+            client.put_object(Body=body, **put_params(module, local))
 
     done, failed = run_all(put, keys, module.params["concurrency"])
     if failed:
@@ -595,7 +589,6 @@ def delete_objects(module, client, keys):
             response = client.delete_objects(
                 Bucket=module.params["bucket"],
                 Delete={"Objects": [{"Key": k} for k in batch], "Quiet": True},
-                aws_retry=True,
             )
         except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
             module.fail_json_aws(e, msg="Failed to delete objects from bucket {0}".format(module.params["bucket"]),
@@ -656,11 +649,7 @@ def main():
         module.warn("src: skipped {0}, which is not a regular file".format(path))
 
     # One client shared by the threads (boto3 clients are thread-safe), with a connection for each.
-    client = module.client(
-        "s3",
-        retry_decorator=s3_retry,
-        config=dict(max_pool_connections=params["concurrency"] + 2),
-    )
+    client = aws_client(module, "s3", max_pool_connections=params["concurrency"] + 2)
 
     try:
         remote = list_objects(client, bucket, prefix)
@@ -675,9 +664,9 @@ def main():
     upload, head_keys, unchanged = plan(files, remote, params["encryption"], params["force"])
 
     def describe_key(key_id):
-        kms = module.client("kms", retry_decorator=OuterRetry.jittered_backoff())
+        kms = aws_client(module, "kms")
         try:
-            return kms.describe_key(KeyId=key_id, aws_retry=True)["KeyMetadata"]
+            return kms.describe_key(KeyId=key_id)["KeyMetadata"]
         except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
             raise UploadError("kms_key_id: cannot read key {0} to compare it with the objects' key ({1}); give the key "
                               "ARN or allow kms:DescribeKey".format(key_id, to_native(e)))

@@ -33,7 +33,7 @@ def branch_params(**params):
 def app_params(**params):
     defaults = dict(
         state="present", app_id=APP_ID, name=None, description=None, platform=None, repository=None,
-        access_token=None, compute_role_arn=None, iam_service_role_arn=None, environment_variables=None,
+        access_token=None, compute_role_arn=None, wait_timeout=120, iam_service_role_arn=None, environment_variables=None,
         build_spec=None, custom_rules=None, enable_branch_auto_build=None, enable_auto_branch_creation=None,
         auto_branch_creation_patterns=None, tags=None, purge_tags=True, creation_tags=None,
         secret_environment_variables=None, enable_basic_auth=None, basic_auth_credentials=None,

@@ -1,11 +1,14 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The outer retry never multiplies botocore's, and creates are never repeated after an answer that leaves open
+"""One retry layer (botocore's standard mode), and creates never repeated after an answer that leaves open
 whether they were served."""
 
 import boto3
+import botocore.config
 import botocore.exceptions
+import botocore.hooks
+import botocore.retries.standard
 import pytest
 
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils import amplify
@@ -40,26 +43,76 @@ class Flaky:
         return self.result
 
 
-# -- OuterRetry -------------------------------------------------------------------------------------------
+# -- one retry layer: botocore's standard mode -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("botocore_tries, calls", [(1, 3), (3, 3), (4, 3), (5, 1), (10, 1)])
-def test_the_outer_retry_leaves_alone_what_botocore_retried_enough(botocore_tries, calls):
-    call = Flaky([client_error("LimitExceededException", 429, botocore_tries=botocore_tries)] * 2)
-    wrapped = retry.OuterRetry.jittered_backoff(retries=5, delay=1, catch_extra_error_codes=["LimitExceededException"])(call)
-    if calls == 1:
-        with pytest.raises(botocore.exceptions.ClientError):
-            wrapped()
-    else:
-        assert wrapped() == "done"
-    assert call.calls == calls
+class ClientModule:
+    """Records what module.client() is asked for."""
+
+    def __init__(self):
+        self.asked = []
+
+    def client(self, service, **params):
+        self.asked.append((service, params))
+        return "client"
 
 
-def test_amplify_retry_retries_amplify_codes_botocore_gave_up_on_early(clock):
-    call = Flaky([client_error("DependentServiceFailureException", 503, botocore_tries=3),
-                  client_error("ThrottlingException", 400, botocore_tries=3)])
-    assert amplify.amplify_retry(call)() == "done"
-    assert call.calls == 3 and len(clock.pauses) == 2
+def test_every_client_retries_in_botocores_standard_mode_with_the_collections_attempts():
+    module = ClientModule()
+    assert retry.client(module, "s3", max_pool_connections=10) == "client"
+    assert module.asked == [("s3", {"config": {
+        "max_pool_connections": 10, "retries": {"mode": "standard", "total_max_attempts": retry.DEFAULT_MAX_ATTEMPTS}}})]
+
+
+def test_a_users_aws_config_retries_win():
+    """amazon.aws merges the module's aws_config over the config the module gives (boto3_conn): theirs wins."""
+    ours = botocore.config.Config(retries={"mode": "standard", "total_max_attempts": retry.DEFAULT_MAX_ATTEMPTS})
+    merged = ours.merge(botocore.config.Config(retries={"mode": "adaptive", "total_max_attempts": 3}))
+    assert merged.retries == {"mode": "adaptive", "total_max_attempts": 3}
+    assert ours.merge(botocore.config.Config(connect_timeout=5)).retries == ours.retries
+
+
+# What the outer retry layer (removed) caught on top of botocore: each is retried by botocore's standard mode.
+FORMERLY_RETRIED_ON_TOP = [
+    ("amplify", "GetApp", 429, "LimitExceededException"),
+    ("amplify", "GetApp", 400, "ThrottlingException"),
+    ("amplify", "GetApp", 500, "InternalFailureException"),
+    ("amplify", "GetApp", 503, "DependentServiceFailureException"),
+    ("amplify", "GetApp", 503, "ServiceUnavailableException"),
+    ("s3", "PutObject", 503, "SlowDown"),
+    ("s3", "PutObject", 400, "RequestTimeout"),
+    ("s3", "HeadObject", 500, "500"),
+    ("s3", "HeadObject", 502, "502"),
+    ("s3", "HeadObject", 503, "503"),
+    ("s3", "HeadObject", 504, "504"),
+    ("logs", "FilterLogEvents", 400, "ThrottlingException"),
+    ("logs", "FilterLogEvents", 503, "ServiceUnavailableException"),
+    ("logs", "FilterLogEvents", 400, "LimitExceededException"),
+    ("iam", "GetRole", 400, "Throttling"),
+    ("kms", "DescribeKey", 400, "ThrottlingException"),
+]
+
+
+@pytest.mark.parametrize("service, operation, status, code", FORMERLY_RETRIED_ON_TOP)
+def test_botocore_standard_mode_retries_what_the_outer_layer_did(service, operation, status, code):
+    client = boto3.session.Session().client(service, region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b")
+    context = botocore.retries.standard.RetryContext(
+        attempt_number=1,
+        operation_model=client.meta.service_model.operation_model(operation),
+        parsed_response={"Error": {"Code": code, "Message": code}, "ResponseMetadata": {"HTTPStatusCode": status}},
+        http_response=Http(status),
+    )
+    assert botocore.retries.standard.StandardRetryConditions(max_attempts=retry.DEFAULT_MAX_ATTEMPTS).is_retryable(context)
+
+
+@pytest.mark.parametrize("error", [botocore.exceptions.ReadTimeoutError(endpoint_url="u"),
+                                   botocore.exceptions.ConnectionClosedError(endpoint_url="u"),
+                                   botocore.exceptions.EndpointConnectionError(endpoint_url="u")])
+def test_botocore_standard_mode_retries_lost_connections(error):
+    client = boto3.session.Session().client("amplify", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b")
+    context = botocore.retries.standard.RetryContext(
+        attempt_number=1, operation_model=client.meta.service_model.operation_model("GetApp"), caught_exception=error)
+    assert botocore.retries.standard.StandardRetryConditions(max_attempts=retry.DEFAULT_MAX_ATTEMPTS).is_retryable(context)
 
 
 # -- what an answer says about the call ---------------------------------------------------------------------
@@ -181,17 +234,12 @@ def test_create_app_fails_when_it_cannot_look_for_the_app(clock):
     assert client.creates == 1 and clock.pauses == []
 
 
-def test_a_refused_create_is_tried_again_without_looking(clock):
-    create = Flaky([client_error("LimitExceededException", 429, botocore_tries=3)])
-    assert retry.create_once(None, "amplify", "CreateApp", create, lambda: pytest.fail("nothing to look for")) == "done"
-    assert create.calls == 2
-
-
-def test_a_refusal_botocore_retried_enough_is_raised():
-    create = Flaky([client_error("LimitExceededException", 429, botocore_tries=10)])
+@pytest.mark.parametrize("botocore_tries", [1, 3, 10])
+def test_a_refused_create_is_botocores_to_retry_and_raised_when_it_gave_up(clock, botocore_tries):
+    create = Flaky([client_error("LimitExceededException", 429, botocore_tries=botocore_tries)])
     with pytest.raises(botocore.exceptions.ClientError):
-        retry.create_once(None, "amplify", "CreateApp", create, lambda: None)
-    assert create.calls == 1
+        retry.create_once(None, "amplify", "CreateApp", create, lambda: pytest.fail("nothing to look for"))
+    assert create.calls == 1 and clock.pauses == []
 
 
 def test_other_errors_are_raised_at_once():

@@ -10,17 +10,18 @@ import json
 import botocore.exceptions
 import pytest
 
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils import amplify
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import SECRET_CHANGED_MASK
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import SECRET_MASK
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import SECRET_VARIABLES_TAG
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils import secrets
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils import results
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.secrets import SECRET_CHANGED_MASK
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.secrets import SECRET_MASK
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.secrets import SECRET_VARIABLES_TAG
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import AmplifyError
 from ansible_collections.amplify_hosting.ssr.plugins.modules import app as app_module
 from ansible_collections.amplify_hosting.ssr.plugins.modules import branch as branch_module
-from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.modules.secret_fakes import FakeModule
-from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.modules.secret_fakes import app_params
-from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.modules.secret_fakes import branch_params
-from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.modules.secret_fakes import client_error
+from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.module_utils.secret_fakes import FakeModule
+from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.module_utils.secret_fakes import app_params
+from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.module_utils.secret_fakes import branch_params
+from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.module_utils.secret_fakes import client_error
 
 APP_ID = "dabc123"
 APP_ARN = "arn:aws:amplify:us-east-1:123456789012:apps/%s" % APP_ID
@@ -107,8 +108,8 @@ SECRET_OPTIONS = dict(
 
 
 def test_basic_auth_value_is_the_base64_of_user_colon_password():
-    assert amplify.basic_auth_value({"username": USER, "password": PASSWORD}) == ENCODED
-    assert amplify.basic_auth_value({"username": "ü", "password": "p:w"}) == base64.b64encode("ü:p:w".encode()).decode()
+    assert secrets.basic_auth_value({"username": USER, "password": PASSWORD}) == ENCODED
+    assert secrets.basic_auth_value({"username": "ü", "password": "p:w"}) == base64.b64encode("ü:p:w".encode()).decode()
 
 
 @pytest.mark.parametrize(
@@ -122,32 +123,32 @@ def test_basic_auth_value_is_the_base64_of_user_colon_password():
 )
 def test_basic_auth_value_refuses_without_showing_the_secret(credentials, message):
     with pytest.raises(AmplifyError, match="^basic_auth_credentials: .*" + message) as raised:
-        amplify.basic_auth_value(credentials)
+        secrets.basic_auth_value(credentials)
     assert PASSWORD not in raised.value.message and "a:b" not in raised.value.message
 
 
 def test_basic_auth_params():
     credentials = {"username": USER, "password": PASSWORD}
-    assert amplify.basic_auth_params({"basic_auth_credentials": credentials, "enable_basic_auth": None}) == {
+    assert secrets.basic_auth_params({"basic_auth_credentials": credentials, "enable_basic_auth": None}) == {
         "basicAuthCredentials": ENCODED, "enableBasicAuth": True}
-    assert amplify.basic_auth_params({"basic_auth_credentials": credentials, "enable_basic_auth": False}) == {
+    assert secrets.basic_auth_params({"basic_auth_credentials": credentials, "enable_basic_auth": False}) == {
         "basicAuthCredentials": ENCODED, "enableBasicAuth": False}
-    assert amplify.basic_auth_params({"basic_auth_credentials": None, "enable_basic_auth": False}) == {"enableBasicAuth": False}
-    assert amplify.basic_auth_params({"basic_auth_credentials": None, "enable_basic_auth": None}) == {}
+    assert secrets.basic_auth_params({"basic_auth_credentials": None, "enable_basic_auth": False}) == {"enableBasicAuth": False}
+    assert secrets.basic_auth_params({"basic_auth_credentials": None, "enable_basic_auth": None}) == {}
 
 
 def test_check_basic_auth_needs_credentials_given_or_set():
-    amplify.check_basic_auth({"basicAuthCredentials": ENCODED}, {"enableBasicAuth": True})
-    amplify.check_basic_auth(None, {"enableBasicAuth": True, "basicAuthCredentials": ENCODED})
-    amplify.check_basic_auth(None, {"enableBasicAuth": False})
+    secrets.check_basic_auth({"basicAuthCredentials": ENCODED}, {"enableBasicAuth": True})
+    secrets.check_basic_auth(None, {"enableBasicAuth": True, "basicAuthCredentials": ENCODED})
+    secrets.check_basic_auth(None, {"enableBasicAuth": False})
     with pytest.raises(AmplifyError, match="^enable_basic_auth: basic auth needs credentials"):
-        amplify.check_basic_auth({"enableBasicAuth": False}, {"enableBasicAuth": True})
+        secrets.check_basic_auth({"enableBasicAuth": False}, {"enableBasicAuth": True})
 
 
 def test_split_environment_each_option_replaces_its_own_part():
     current = {"PLAIN": "1", "OLD_PLAIN": "2", "API_KEY": "k", "OLD_SECRET": "s"}
     tags = {SECRET_VARIABLES_TAG: "API_KEY OLD_SECRET"}
-    split = amplify.split_environment
+    split = secrets.split_environment
     assert split(current, tags, None, None) == (None, None)
     # Both: exactly these.
     assert split(current, tags, {"PLAIN": 3}, {"API_KEY": "k2"}) == ({"PLAIN": "3", "API_KEY": "k2"}, ["API_KEY"])
@@ -174,13 +175,13 @@ def test_split_environment_each_option_replaces_its_own_part():
 )
 def test_split_environment_refuses_naming_the_options(plain, secret, message):
     with pytest.raises(AmplifyError, match="^secret_environment_variables: .*" + message) as raised:
-        amplify.split_environment({}, {}, plain, secret)
+        secrets.split_environment({}, {}, plain, secret)
     assert "'b'" not in raised.value.message and "'v'" not in raised.value.message
 
 
 def test_tags_with_secret_names_keeps_the_secret_tag_apart_from_tags_and_purge():
     current = {"env": "dev", "team": "web", SECRET_VARIABLES_TAG: "A"}
-    tags_with = amplify.tags_with_secret_names
+    tags_with = secrets.tags_with_secret_names
     assert tags_with(current, None, True, None) is None
     assert tags_with(current, {"env": "dev"}, True, None) == {"env": "dev", SECRET_VARIABLES_TAG: "A"}
     assert tags_with(current, {"env": "prod"}, False, None) == {"env": "prod", "team": "web", SECRET_VARIABLES_TAG: "A"}
@@ -192,25 +193,25 @@ def test_tags_with_secret_names_keeps_the_secret_tag_apart_from_tags_and_purge()
 
 
 def test_to_snake_masks_the_variables_the_secret_tag_names_and_drops_basic_auth():
-    result = amplify.to_snake(stored_branch())
+    result = results.to_snake(stored_branch())
     assert result["environment_variables"] == {"BUCKET": "b", "API_KEY": SECRET_MASK}
     assert "basic_auth_credentials" not in result and result["enable_basic_auth"] is True
     assert_secret_free(result)
     # Without the tag nothing is masked.
-    assert amplify.to_snake(stored_branch(tags={}))["environment_variables"]["API_KEY"] == API_KEY
+    assert results.to_snake(stored_branch(tags={}))["environment_variables"]["API_KEY"] == API_KEY
 
 
 def test_mask_diff():
     diff = {"before": {"basic_auth_credentials": ENCODED, "environment_variables": {"API_KEY": API_KEY, "P": "1"}},
             "after": {"basic_auth_credentials": "bmV3", "environment_variables": {"API_KEY": "new", "NEW": "n", "P": "2"}}}
-    amplify.mask_diff(diff, {"API_KEY": API_KEY, "P": "1"}, ["API_KEY"], ["API_KEY", "NEW"])
+    secrets.mask_diff(diff, {"API_KEY": API_KEY, "P": "1"}, ["API_KEY"], ["API_KEY", "NEW"])
     assert diff == {
         "before": {"basic_auth_credentials": SECRET_MASK, "environment_variables": {"API_KEY": SECRET_MASK, "P": "1"}},
         "after": {"basic_auth_credentials": SECRET_CHANGED_MASK,
                   "environment_variables": {"API_KEY": SECRET_CHANGED_MASK, "NEW": SECRET_MASK, "P": "2"}},
     }
     created = {"before": {}, "after": {"basic_auth_credentials": ENCODED}}
-    assert amplify.mask_diff(created, {}, [], None)["after"] == {"basic_auth_credentials": SECRET_MASK}
+    assert secrets.mask_diff(created, {}, [], None)["after"] == {"basic_auth_credentials": SECRET_MASK}
 
 
 def test_scrub_error_removes_secrets_and_the_values_validation_errors_quote():
@@ -218,7 +219,7 @@ def test_scrub_error_removes_secrets_and_the_values_validation_errors_quote():
     message = "1 validation error detected: Value '%s' at 'environmentVariables.API_KEY' failed; Value 'x' at 'stage' failed" % quoted
     error = botocore.exceptions.ClientError(
         {"Error": {"Code": "BadRequestException", "Message": message}, "Echo": {"password": PASSWORD}}, "UpdateBranch")
-    scrubbed = amplify.scrub_error(AmplifyError("Failed to update branch", exception=error), SECRETS)
+    scrubbed = secrets.scrub_error(AmplifyError("Failed to update branch", exception=error), SECRETS)
     text = str(scrubbed) + json.dumps(scrubbed.exception.response)
     assert API_KEY[:12] not in text and PASSWORD not in text
     assert "Value '%s' at 'environmentVariables.API_KEY'" % SECRET_MASK in text
@@ -226,7 +227,7 @@ def test_scrub_error_removes_secrets_and_the_values_validation_errors_quote():
     assert scrubbed.exception.operation_name == "UpdateBranch"
     assert scrubbed.exception.response["Error"]["Code"] == "BadRequestException"
     assert scrubbed.message == "Failed to update branch"
-    plain = amplify.scrub_error(AmplifyError("token %s refused" % PASSWORD), SECRETS)
+    plain = secrets.scrub_error(AmplifyError("token %s refused" % PASSWORD), SECRETS)
     assert plain.message == "token %s refused" % SECRET_MASK and plain.exception is None
 
 
@@ -234,8 +235,8 @@ def test_secret_option_values():
     params = {"basic_auth_credentials": {"username": USER, "password": PASSWORD},
               "secret_environment_variables": {"API_KEY": API_KEY, "N": 5}, "access_token": "ghp_x"}
     # Every secret but the username, which is not secret (no_log would mask it everywhere).
-    assert sorted(amplify.secret_option_values(params)) == sorted([s for s in SECRETS if s != USER] + ["5", "ghp_x"])
-    assert amplify.secret_option_values({}) == []
+    assert sorted(secrets.secret_option_values(params)) == sorted([s for s in SECRETS if s != USER] + ["5", "ghp_x"])
+    assert secrets.secret_option_values({}) == []
 
 
 # -- the branch module -----------------------------------------------------------------------------------

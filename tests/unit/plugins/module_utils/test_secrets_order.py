@@ -9,16 +9,16 @@ import json
 
 import pytest
 
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils import amplify
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import SECRET_MASK
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import SECRET_VARIABLES_TAG
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils import secrets
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.secrets import SECRET_MASK
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.secrets import SECRET_VARIABLES_TAG
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import AmplifyError
 from ansible_collections.amplify_hosting.ssr.plugins.modules import app as app_module
 from ansible_collections.amplify_hosting.ssr.plugins.modules import branch as branch_module
-from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.modules.secret_fakes import FakeModule
-from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.modules.secret_fakes import app_params
-from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.modules.secret_fakes import branch_params
-from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.modules.secret_fakes import client_error
+from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.module_utils.secret_fakes import FakeModule
+from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.module_utils.secret_fakes import app_params
+from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.module_utils.secret_fakes import branch_params
+from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.module_utils.secret_fakes import client_error
 
 APP_ID = "dabc123"
 APP_ARN = "arn:aws:amplify:us-east-1:123456789012:apps/%s" % APP_ID
@@ -83,12 +83,12 @@ class FakeAmplify:
     def stored(self, arn):
         """The secret names the resource's tag records, and its variables."""
         resource = self.resources[arn]
-        return amplify.secret_variable_names(resource["tags"]), resource["environmentVariables"]
+        return secrets.secret_variable_names(resource["tags"]), resource["environmentVariables"]
 
 
 def run(kind, client, module):
     ensure = branch_module.ensure_present if kind == "branch" else app_module.ensure_present
-    return amplify.run_scrubbed(module, lambda: ensure(client, module))
+    return secrets.run_scrubbed(module, lambda: ensure(client, module))
 
 
 def module_for(kind, **options):
@@ -169,7 +169,7 @@ def test_a_secret_name_made_plain_leaves_the_tag_only_after_the_update(kind):
 def test_check_mode_marks_nothing():
     client = FakeAmplify()
     module = FakeModule(branch_params(secret_environment_variables={"API_KEY": API_KEY, "NEW_SECRET": NEW_SECRET}), check_mode=True)
-    result = amplify.run_scrubbed(module, lambda: branch_module.ensure_present(client, module))
+    result = secrets.run_scrubbed(module, lambda: branch_module.ensure_present(client, module))
     assert client.writes() == [] and result["changed"] is True
 
 
@@ -206,13 +206,13 @@ def test_quoted_secret_member_values_are_scrubbed_even_without_secret_options():
 
 def test_stored_secret_values():
     resource = {"environmentVariables": {"A": "1", "B": "", "C": "3"}, "tags": {SECRET_VARIABLES_TAG: "A B MISSING"}}
-    assert amplify.stored_secret_values(resource) == ["1"]
-    assert amplify.stored_secret_values(None) == []
+    assert secrets.stored_secret_values(resource) == ["1"]
+    assert secrets.stored_secret_values(None) == []
 
 
 def test_basic_auth_username_is_not_secret_but_the_password_and_wire_forms_are():
-    spec = amplify.basic_auth_credentials_spec()
+    spec = secrets.basic_auth_credentials_spec()
     assert spec.get("no_log") is not True
     assert spec["options"]["username"]["no_log"] is False and spec["options"]["password"]["no_log"] is True
-    values = amplify.secret_option_values({"basic_auth_credentials": {"username": "preview", "password": "pw-1"}})
+    values = secrets.secret_option_values({"basic_auth_credentials": {"username": "preview", "password": "pw-1"}})
     assert "preview" not in values and "pw-1" in values and "preview:pw-1" in values

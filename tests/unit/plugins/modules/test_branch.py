@@ -4,35 +4,20 @@
 """The branch module's compute role: checked before any write, written with the branch, retried while IAM
 propagates it; no IAM read when the branch already has it."""
 
-import botocore.exceptions
 import pytest
 
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils import amplify
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils import retry
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils import compute_roles
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import AmplifyError
 from ansible_collections.amplify_hosting.ssr.plugins.modules import branch as branch_module
+from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.compute_role_fakes import LAMBDA_TRUST, NOT_ASSUMABLE, OTHER_ROLE, ROLE, Iam, client_error, iam_role
+from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.compute_role_fakes import Module as FakeModule
 
 APP_ID = "dabc123"
-ROLE = "arn:aws:iam::123456789012:role/amplify/site-compute"
-OTHER_ROLE = "arn:aws:iam::123456789012:role/other-compute"
-NOT_ASSUMABLE = "The compute role provided cannot be assumed by Amplify. Please verify the role exists."
-AMPLIFY_TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Principal": {"Service": "amplify.amazonaws.com"}, "Action": "sts:AssumeRole"}],
-}
-LAMBDA_TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
-}
-
-
-def client_error(code, message, operation):
-    return botocore.exceptions.ClientError({"Error": {"Code": code, "Message": message}}, operation)
-
-
 @pytest.fixture
 def clock(monkeypatch, fake_clock):
-    monkeypatch.setattr(amplify.time, "monotonic", fake_clock.monotonic)
-    monkeypatch.setattr(amplify.time, "sleep", fake_clock.sleep)
+    monkeypatch.setattr(retry.time, "monotonic", fake_clock.monotonic)
+    monkeypatch.setattr(retry.time, "sleep", fake_clock.sleep)
     return fake_clock
 
 
@@ -74,49 +59,14 @@ class Amplify:
         return {"branch": dict(self.branches[branchName])}
 
 
-class Iam:
-    def __init__(self, *roles):
-        self.roles = dict((role["RoleName"], role) for role in roles)
-        self.calls = []
-
-    def get_role(self, RoleName, aws_retry=False):  # noqa: N803 - boto3 keyword
-        self.calls.append(RoleName)
-        if RoleName not in self.roles:
-            raise client_error("NoSuchEntity", "The role with name %s cannot be found." % RoleName, "GetRole")
-        return {"Role": self.roles[RoleName]}
-
-
-def iam_role(arn=ROLE, trust=None):
-    return {"RoleName": arn.rsplit("/", 1)[1], "Arn": arn, "AssumeRolePolicyDocument": trust or AMPLIFY_TRUST}
-
-
-class Params(dict):
-    """Module params: an option not set here is None (as an option without default is)."""
-
-    def __missing__(self, key):
-        return None
-
-
-class Module:
-    """What the branch module uses of AnsibleAWSModule."""
-
-    def __init__(self, iam, check_mode=False, **params):
-        self.iam = iam
-        self.check_mode = check_mode
-        self.params = Params(
-            state="present", app=APP_ID, branch_name="main", description=None, stage=None, framework=None,
-            enable_auto_build=None, environment_variables=None, compute_role_arn=None, wait_timeout=120,
-            tags=None, purge_tags=True,
-        )
-        self.params.update(params)
-        self.warnings = []
-
-    def client(self, service, retry_decorator=None):
-        assert service == "iam" and retry_decorator is not None
-        return self.iam
-
-    def warn(self, message):
-        self.warnings.append(message)
+def Module(iam, check_mode=False, **params):  # noqa: N802 - stands for the module class
+    """The branch module's params (defaults as the module's), on the shared fake module."""
+    defaults = dict(
+        state="present", app=APP_ID, branch_name="main", description=None, stage=None, framework=None,
+        enable_auto_build=None, environment_variables=None, compute_role_arn=None, wait_timeout=120,
+        tags=None, purge_tags=True,
+    )
+    return FakeModule(iam, check_mode, **dict(defaults, **params))
 
 
 def existing(compute_role_arn=None, stage="PRODUCTION"):
@@ -180,7 +130,7 @@ def test_creating_retries_while_iam_propagates_and_writes_once(clock):
     assert result["branch"]["compute_role_arn"] == ROLE
     assert client.calls.count("CreateBranch") == 4 and len(clock.pauses) == 3
     for tries, pause in enumerate(clock.pauses):
-        step = min(amplify.PROPAGATION_MAX_DELAY, amplify.PROPAGATION_FIRST_DELAY * 2**tries)
+        step = min(compute_roles.PROPAGATION_MAX_DELAY, compute_roles.PROPAGATION_FIRST_DELAY * 2**tries)
         assert step / 2 <= pause <= step
 
 

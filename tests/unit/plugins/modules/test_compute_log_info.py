@@ -115,8 +115,7 @@ class Logs:
         self.error = error
         self.requests = []
 
-    def filter_log_events(self, aws_retry=False, **request):
-        assert aws_retry is True
+    def filter_log_events(self, **request):
         self.requests.append(request)
         if self.error:
             raise self.error
