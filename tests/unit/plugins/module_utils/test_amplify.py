@@ -5,7 +5,8 @@
 import pytest
 
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils import amplify
-from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.module_utils.fakes import FakeClient, client_error
+from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.module_utils.fakes import FakeClient
+from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.module_utils.fakes import client_error
 
 
 def test_find_app_by_id_reads_once_and_misses_cleanly():

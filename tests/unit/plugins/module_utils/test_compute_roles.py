@@ -9,7 +9,9 @@ import pytest
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils import amplify
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils import compute_roles
 from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.compute_role_fakes import ROLE as SITE_ROLE, Iam, iam_role
-from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.module_utils.fakes import ROLE, client_error, trust
+from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.module_utils.fakes import ROLE
+from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.module_utils.fakes import client_error
+from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.module_utils.fakes import trust
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,10 @@ import json
 import pytest
 
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils import results
-from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.module_utils.fakes import APP_ARN, FakeClient, FakeModule, ROLE
+from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.module_utils.fakes import APP_ARN
+from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.module_utils.fakes import FakeClient
+from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.module_utils.fakes import FakeModule
+from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.module_utils.fakes import ROLE
 
 
 def test_changed_params_ignores_none_and_reports_differences():

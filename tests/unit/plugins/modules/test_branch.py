@@ -10,10 +10,18 @@ from ansible_collections.amplify_hosting.ssr.plugins.module_utils import retry
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils import compute_roles
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import AmplifyError
 from ansible_collections.amplify_hosting.ssr.plugins.modules import branch as branch_module
-from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.compute_role_fakes import LAMBDA_TRUST, NOT_ASSUMABLE, OTHER_ROLE, ROLE, Iam, client_error, iam_role
+from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.compute_role_fakes import LAMBDA_TRUST
+from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.compute_role_fakes import NOT_ASSUMABLE
+from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.compute_role_fakes import OTHER_ROLE
+from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.compute_role_fakes import ROLE
+from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.compute_role_fakes import Iam
+from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.compute_role_fakes import client_error
+from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.compute_role_fakes import iam_role
 from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.compute_role_fakes import Module as FakeModule
 
 APP_ID = "dabc123"
+
+
 @pytest.fixture
 def clock(monkeypatch, fake_clock):
     monkeypatch.setattr(retry.time, "monotonic", fake_clock.monotonic)

@@ -7,7 +7,10 @@ from ansible_collections.amplify_hosting.ssr.plugins.module_utils import compute
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils import retry
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import AmplifyError
 from ansible_collections.amplify_hosting.ssr.plugins.modules import compute_role
-from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.compute_role_fakes import NOT_ASSUMABLE, ROLE, client_error
+from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.compute_role_fakes import NOT_ASSUMABLE
+from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.compute_role_fakes import ROLE
+from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.compute_role_fakes import client_error
+
 
 @pytest.fixture
 def clock(monkeypatch, fake_clock):
