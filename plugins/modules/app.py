@@ -75,15 +75,6 @@ options:
         M(amplify_hosting.ssr.branch).
       - Only for the V(WEB_COMPUTE) and V(WEB_DYNAMIC) platforms.
     type: str
-  wait_timeout:
-    description:
-      - How many seconds to keep retrying the write that sets O(compute_role_arn) while Amplify answers that
-        the role cannot be assumed yet (IAM propagation of a new role or trust policy), with exponential
-        backoff and jitter. V(0) tries once. Nothing is written by a refused try.
-      - Not used when O(compute_role_arn) is not being set or changed, nor in check mode.
-    type: int
-    default: 120
-    version_added: 0.1.0
   iam_service_role_arn:
     description:
       - The ARN of the IAM service role Amplify uses to build and deploy the app (not the compute role).
@@ -169,6 +160,7 @@ notes:
   - Compute roles need botocore 1.36.22 or later.
 extends_documentation_fragment:
   - amplify_hosting.ssr.basic_auth
+  - amplify_hosting.ssr.compute_role_wait
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags

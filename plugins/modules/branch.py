@@ -85,15 +85,6 @@ options:
       - Only for branches of apps on the V(WEB_COMPUTE) and V(WEB_DYNAMIC) platforms; on any other app the
         module fails before writing anything.
     type: str
-  wait_timeout:
-    description:
-      - How many seconds to keep retrying the write that sets O(compute_role_arn) while Amplify answers that
-        the role cannot be assumed yet (IAM propagation of a new role or trust policy), with exponential
-        backoff and jitter. V(0) tries once. Nothing is written by a refused try.
-      - Not used when O(compute_role_arn) is not being set or changed, nor in check mode.
-    type: int
-    default: 120
-    version_added: 0.1.0
   secret_environment_variables:
     description:
       - Environment variables whose values are secret (API keys, passwords), as a map of names to values.
@@ -132,6 +123,7 @@ notes:
     C(iam:PassRole) on it for Amplify to accept it.
 extends_documentation_fragment:
   - amplify_hosting.ssr.basic_auth
+  - amplify_hosting.ssr.compute_role_wait
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags

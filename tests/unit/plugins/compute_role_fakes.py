@@ -40,6 +40,18 @@ def iam_role(arn=ROLE, trust=None):
     return {"RoleName": arn.rsplit("/", 1)[1], "Arn": arn, "AssumeRolePolicyDocument": trust or AMPLIFY_TRUST}
 
 
+class RefusesNewRoles:
+    """Mixin of a fake Amplify client: a write that sets a compute role is refused `refusals` times, as Amplify
+    refuses a role IAM has not propagated to it yet, then accepted."""
+
+    refusals = 0
+
+    def refuse_role(self, operation, params):
+        if params.get("computeRoleArn") and self.refusals:
+            self.refusals -= 1
+            raise client_error("BadRequestException", NOT_ASSUMABLE, operation)
+
+
 class Params(dict):
     """Module params: an option not set here is None (as an option without default is)."""
 

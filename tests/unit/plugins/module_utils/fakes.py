@@ -69,3 +69,16 @@ class FakeClient:
 class FakeModule:
     def __init__(self, check_mode):
         self.check_mode = check_mode
+
+
+def list_apps_paginator(list_apps):
+    """A list_apps paginator (what client.get_paginator("list_apps") returns) whose full result lists list_apps()."""
+
+    class Pages:
+        def paginate(self, **params):
+            return self
+
+        def build_full_result(self):
+            return {"apps": list_apps()}
+
+    return Pages()

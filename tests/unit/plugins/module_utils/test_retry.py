@@ -13,6 +13,7 @@ import pytest
 
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils import amplify
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils import retry
+from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.module_utils.fakes import list_apps_paginator
 
 
 def client_error(code, status, operation="CreateApp", botocore_tries=1):
@@ -194,18 +195,12 @@ class AppsClient:
 
     def get_paginator(self, operation):
         assert operation == "list_apps"
-        client = self
+        return list_apps_paginator(self._list_apps)
 
-        class Pages:
-            def paginate(self, **params):
-                return self
-
-            def build_full_result(self):
-                if client.list_error is not None:
-                    raise client.list_error
-                return {"apps": client.apps}
-
-        return Pages()
+    def _list_apps(self):
+        if self.list_error is not None:
+            raise self.list_error
+        return self.apps
 
 
 def test_create_app_fails_listing_the_ids_when_two_apps_carry_the_name(clock):

@@ -11,13 +11,14 @@ from ansible_collections.amplify_hosting.ssr.plugins.module_utils import retry
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import AmplifyError
 from ansible_collections.amplify_hosting.ssr.plugins.modules import app as app_module
 from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.compute_role_fakes import LAMBDA_TRUST
-from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.compute_role_fakes import NOT_ASSUMABLE
 from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.compute_role_fakes import OTHER_ROLE
 from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.compute_role_fakes import ROLE
 from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.compute_role_fakes import Iam
 from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.compute_role_fakes import Module
+from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.compute_role_fakes import RefusesNewRoles
 from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.compute_role_fakes import client_error
 from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.compute_role_fakes import iam_role
+from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.module_utils.fakes import list_apps_paginator
 
 APP_ID = "dabc123"
 APP_ARN = "arn:aws:amplify:us-east-1:123456789012:apps/%s" % APP_ID
@@ -30,7 +31,7 @@ def clock(monkeypatch, fake_clock):
     return fake_clock
 
 
-class Amplify:
+class Amplify(RefusesNewRoles):
     """Apps by id; CreateApp and UpdateApp refuse a compute role `refusals` times (IAM propagation)."""
 
     def __init__(self, app=None, refusals=0):
@@ -40,17 +41,11 @@ class Amplify:
 
     def get_paginator(self, operation):
         assert operation == "list_apps"
-        client = self
+        return list_apps_paginator(self._list_apps)
 
-        class Pages:
-            def paginate(self, **params):
-                return self
-
-            def build_full_result(self):
-                client.calls.append("ListApps")
-                return {"apps": [dict(app) for app in client.apps.values()]}
-
-        return Pages()
+    def _list_apps(self):
+        self.calls.append("ListApps")
+        return [dict(app) for app in self.apps.values()]
 
     def get_app(self, appId):  # noqa: N803 - boto3 keyword
         self.calls.append("GetApp")
@@ -58,21 +53,16 @@ class Amplify:
             raise client_error("NotFoundException", "App %s not found." % appId, "GetApp")
         return {"app": dict(self.apps[appId])}
 
-    def _refuse(self, operation, params):
-        if params.get("computeRoleArn") and self.refusals:
-            self.refusals -= 1
-            raise client_error("BadRequestException", NOT_ASSUMABLE, operation)
-
     def create_app(self, **params):
         self.calls.append("CreateApp")
-        self._refuse("CreateApp", params)
+        self.refuse_role("CreateApp", params)
         app = dict(params, appId=APP_ID, appArn=APP_ARN)
         self.apps[APP_ID] = app
         return {"app": dict(app)}
 
     def update_app(self, appId, **params):  # noqa: N803 - boto3 keyword
         self.calls.append("UpdateApp")
-        self._refuse("UpdateApp", params)
+        self.refuse_role("UpdateApp", params)
         self.apps[appId].update(params)
         return {"app": dict(self.apps[appId])}
 

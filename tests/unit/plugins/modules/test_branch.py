@@ -11,10 +11,10 @@ from ansible_collections.amplify_hosting.ssr.plugins.module_utils import compute
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import AmplifyError
 from ansible_collections.amplify_hosting.ssr.plugins.modules import branch as branch_module
 from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.compute_role_fakes import LAMBDA_TRUST
-from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.compute_role_fakes import NOT_ASSUMABLE
 from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.compute_role_fakes import OTHER_ROLE
 from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.compute_role_fakes import ROLE
 from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.compute_role_fakes import Iam
+from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.compute_role_fakes import RefusesNewRoles
 from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.compute_role_fakes import client_error
 from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.compute_role_fakes import iam_role
 from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.compute_role_fakes import Module as FakeModule
@@ -29,7 +29,7 @@ def clock(monkeypatch, fake_clock):
     return fake_clock
 
 
-class Amplify:
+class Amplify(RefusesNewRoles):
     """An app and its branches; create/update refuse a compute role `refusals` times (IAM propagation)."""
 
     def __init__(self, platform="WEB_COMPUTE", branch=None, refusals=0):
@@ -49,20 +49,15 @@ class Amplify:
             raise client_error("NotFoundException", "Branch %s not found." % branchName, "GetBranch")
         return {"branch": dict(self.branches[branchName])}
 
-    def _refuse(self, operation, params):
-        if params.get("computeRoleArn") and self.refusals:
-            self.refusals -= 1
-            raise client_error("BadRequestException", NOT_ASSUMABLE, operation)
-
     def create_branch(self, appId, branchName, **params):  # noqa: N803 - boto3 keywords
         self.calls.append("CreateBranch")
-        self._refuse("CreateBranch", params)
+        self.refuse_role("CreateBranch", params)
         self.branches[branchName] = dict(params, branchName=branchName, branchArn="%s/branches/%s" % (self.app["appArn"], branchName))
         return {"branch": dict(self.branches[branchName])}
 
     def update_branch(self, appId, branchName, **params):  # noqa: N803 - boto3 keywords
         self.calls.append("UpdateBranch")
-        self._refuse("UpdateBranch", params)
+        self.refuse_role("UpdateBranch", params)
         self.branches[branchName].update(params)
         return {"branch": dict(self.branches[branchName])}
 
