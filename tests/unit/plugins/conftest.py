@@ -29,3 +29,14 @@ class FakeClock:
 @pytest.fixture
 def fake_clock():
     return FakeClock()
+
+
+@pytest.fixture
+def backoff_clock(monkeypatch, fake_clock):
+    """time.monotonic and time.sleep of module_utils/retry.py (Backoff: every wait and pause), pretending:
+    sleeping moves the clock on, and nothing really waits."""
+    from ansible_collections.amplify_hosting.ssr.plugins.module_utils import retry
+
+    monkeypatch.setattr(retry.time, "monotonic", fake_clock.monotonic)
+    monkeypatch.setattr(retry.time, "sleep", fake_clock.sleep)
+    return fake_clock

@@ -7,7 +7,6 @@ write retried while IAM propagates the role."""
 
 import pytest
 
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils import retry
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import AmplifyError
 from ansible_collections.amplify_hosting.ssr.plugins.modules import app as app_module
 from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.compute_role_fakes import LAMBDA_TRUST
@@ -25,10 +24,8 @@ APP_ARN = "arn:aws:amplify:us-east-1:123456789012:apps/%s" % APP_ID
 
 
 @pytest.fixture
-def clock(monkeypatch, fake_clock):
-    monkeypatch.setattr(retry.time, "monotonic", fake_clock.monotonic)
-    monkeypatch.setattr(retry.time, "sleep", fake_clock.sleep)
-    return fake_clock
+def clock(backoff_clock):
+    return backoff_clock
 
 
 class Amplify(RefusesNewRoles):

@@ -6,7 +6,6 @@ propagates it; no IAM read when the branch already has it."""
 
 import pytest
 
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils import retry
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils import compute_roles
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import AmplifyError
 from ansible_collections.amplify_hosting.ssr.plugins.modules import branch as branch_module
@@ -23,10 +22,8 @@ APP_ID = "dabc123"
 
 
 @pytest.fixture
-def clock(monkeypatch, fake_clock):
-    monkeypatch.setattr(retry.time, "monotonic", fake_clock.monotonic)
-    monkeypatch.setattr(retry.time, "sleep", fake_clock.sleep)
-    return fake_clock
+def clock(backoff_clock):
+    return backoff_clock
 
 
 class Amplify(RefusesNewRoles):

@@ -4,7 +4,6 @@
 import pytest
 
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils import compute_roles
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils import retry
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import AmplifyError
 from ansible_collections.amplify_hosting.ssr.plugins.modules import compute_role
 from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.compute_role_fakes import NOT_ASSUMABLE
@@ -13,12 +12,8 @@ from ansible_collections.amplify_hosting.ssr.tests.unit.plugins.compute_role_fak
 
 
 @pytest.fixture
-def clock(monkeypatch, fake_clock):
-    """time.monotonic and time.sleep of module_utils/retry.py (Backoff), pretending: sleeping moves the clock on."""
-    fake = fake_clock
-    monkeypatch.setattr(retry.time, "monotonic", fake.monotonic)
-    monkeypatch.setattr(retry.time, "sleep", fake.sleep)
-    return fake
+def clock(backoff_clock):
+    return backoff_clock
 
 
 class Amplify:
