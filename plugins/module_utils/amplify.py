@@ -20,6 +20,8 @@ from ansible_collections.amplify_hosting.ssr.plugins.module_utils.retry import c
 
 MINIMUM_BOTOCORE = "1.36.22"
 APP_ID_RE = re.compile(r"^d[a-z0-9]{1,19}$")
+# The ids Amplify gives apps: d and 13 lowercase letters and digits (an app id option of that shape is an id).
+GENERATED_APP_ID_RE = re.compile(r"^d[a-z0-9]{13}$")
 TERMINAL_JOB_STATUSES = ("SUCCEED", "FAILED", "CANCELLED")
 
 
@@ -196,6 +198,19 @@ def find_app_ref(client, ref, option="app"):
                 raise
             raise AmplifyError("%s: %s" % (option, e.message)) from None
     return app
+
+
+def planned_in_check_mode(module, ref, what, plan, option="app"):
+    """In check mode, `what` ("no Amplify app has the id or name ..."), which `ref` names, may be made by an
+    earlier task of the same run: warn, and let the module report `plan` (what it would do) once it exists. An app
+    id Amplify would give (GENERATED_APP_ID_RE), or a real run, fails as before."""
+    if not module.check_mode or (option == "app" and GENERATED_APP_ID_RE.match(ref)):
+        return False
+    module.warn(
+        "%s: %s yet; check mode reports %s as once an earlier task of the run has made it, and a real run fails"
+        " unless one does" % (option, what, plan)
+    )
+    return True
 
 
 def app_not_found(ref, option="app"):

@@ -299,6 +299,14 @@ from ansible_collections.amplify_hosting.ssr.plugins.module_utils.compute_roles 
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.compute_roles import check_compute_platform
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.compute_roles import check_role_arn
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.compute_roles import write_with_role
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.inputs import BUILD_SPEC_MAX
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.inputs import DESCRIPTION_MAX
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.inputs import check
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.inputs import environment_problems
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.inputs import name_problems
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.inputs import repository_problems
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.inputs import tag_problems
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.inputs import text_problems
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.results import api_params
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.results import changed_params
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.results import converge
@@ -341,6 +349,19 @@ def app_result(app):
         result.setdefault("compute_role_arn", "")
         result.setdefault("tags", {})
     return result
+
+
+def input_problems(params):
+    """Every option checked by AWS's rules (module_utils/inputs.py), before any call."""
+    problems = name_problems(params["name"], "name") if params["name"] is not None else []
+    problems += text_problems(params["description"], "description", DESCRIPTION_MAX)
+    problems += text_problems(params["build_spec"], "build_spec", BUILD_SPEC_MAX)
+    problems += repository_problems(params["repository"])
+    problems += environment_problems(params["environment_variables"], "environment_variables")
+    problems += environment_problems(params["secret_environment_variables"], "secret_environment_variables")
+    problems += tag_problems(params["tags"], "tags", "amplify")
+    problems += tag_problems(params["creation_tags"], "creation_tags", "amplify")
+    return problems
 
 
 def desired_state(params):
@@ -509,6 +530,7 @@ def main():
     ensure = ensure_present if module.params["state"] == "present" else ensure_absent
 
     try:
+        check(input_problems(module.params))
         # No secret in the output: neither the options' nor the ones the app or branch already has.
         result = run_scrubbed(module, lambda: ensure(client, module))
     except AmplifyError as e:

@@ -271,10 +271,19 @@ from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import delete_branch
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import get_app
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import locate_branch
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import planned_in_check_mode
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import update_branch
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.compute_roles import ComputeRoleRef
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.compute_roles import check_compute_platform
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.compute_roles import write_with_role
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.inputs import DESCRIPTION_MAX
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.inputs import FRAMEWORK_MAX
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.inputs import branch_name_problems
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.inputs import check
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.inputs import environment_problems
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.inputs import name_problems
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.inputs import tag_problems
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.inputs import text_problems
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.results import api_params
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.results import branch_result
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.results import changed_params
@@ -303,6 +312,17 @@ MANAGED = {
 }
 
 
+def input_problems(params):
+    """Every option checked by AWS's rules (module_utils/inputs.py), before any call."""
+    problems = name_problems(params["app"], "app") + branch_name_problems(params["branch_name"])
+    problems += text_problems(params["description"], "description", DESCRIPTION_MAX)
+    problems += text_problems(params["framework"], "framework", FRAMEWORK_MAX)
+    problems += environment_problems(params["environment_variables"], "environment_variables")
+    problems += environment_problems(params["secret_environment_variables"], "secret_environment_variables")
+    problems += tag_problems(params["tags"], "tags", "amplify")
+    return problems
+
+
 def desired_state(params):
     """What the user asks for, as API members, after checking what can be checked without a call; and the
     compute role option parsed (None when not given or "")."""
@@ -313,6 +333,24 @@ def desired_state(params):
     desired.update(basic_auth_params(params))
     check_secret_variables(params["environment_variables"], params["secret_environment_variables"])
     return desired, ref
+
+
+def planned_for_app_to_come(client, module, desired, ref):
+    """Check mode, for an app an earlier task of the run may create: the branch as it would be created (its role
+    checked, by ARN or by name as given), without an app id or URL yet."""
+    if ref is not None:
+        desired["computeRoleArn"] = ref.resolve(module, aws_client(module, "iam"), None)
+    variables, secret_names = split_environment(
+        None, None, module.params["environment_variables"], module.params["secret_environment_variables"])
+    if variables is not None:
+        desired["environmentVariables"] = variables
+    tags, diff = planned_creation(desired, module.params["tags"], secret_names, MANAGED)
+    name = module.params["branch_name"]
+    planned = dict((k, v) for k, v in desired.items() if v != "")
+    planned.update(branchName=name, displayName=name.replace("/", "-"), tags=tags)
+    branch = branch_result(planned, "", "")
+    branch.update(app_id="", url="")
+    return dict(changed=True, branch=branch, diff=diff, url="")
 
 
 def check_app_platform(client, app_id, app):
@@ -379,7 +417,10 @@ def ensure_present(client, module):
     desired, ref = desired_state(params)
     app_id, app, branch = locate_branch(client, params["app"], params["branch_name"])
     if app_id is None:
-        raise app_not_found(params["app"])
+        if not planned_in_check_mode(module, params["app"], "no Amplify app has the id or name %r" % params["app"],
+                                     "branch %s" % params["branch_name"]):
+            raise app_not_found(params["app"])
+        return planned_for_app_to_come(client, module, desired, ref)
     # environment_variables and secret_environment_variables each replace their part of the variables.
     variables, secret_names = split_environment(
         (branch or {}).get("environmentVariables"), (branch or {}).get("tags"),
@@ -433,6 +474,7 @@ def main():
     ensure = ensure_present if module.params["state"] == "present" else ensure_absent
 
     try:
+        check(input_problems(module.params))
         # No secret in the output: neither the options' nor the ones the app or branch already has.
         result = run_scrubbed(module, lambda: ensure(client, module))
     except AmplifyError as e:

@@ -135,6 +135,9 @@ from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import list_branches
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import locate_branch
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import resolve_app
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.inputs import branch_name_problems
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.inputs import check
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.inputs import name_problems
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.results import branch_result
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.results import default_domain
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.retry import client as aws_client
@@ -161,12 +164,11 @@ def main():
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     module.require_botocore_at_least(MINIMUM_BOTOCORE, reason="to read compute roles")
-    for option in ("app", "branch_name"):
-        if module.params[option] is not None and not module.params[option].strip():
-            module.fail_json(msg="%s: must not be empty" % option)
     client = aws_client(module, "amplify")
 
     try:
+        check(name_problems(module.params["app"], "app")
+              + (branch_name_problems(module.params["branch_name"]) if module.params["branch_name"] is not None else []))
         if module.params["branch_name"] is not None:
             branches = one_branch(client, module.params["app"], module.params["branch_name"])
         else:

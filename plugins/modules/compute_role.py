@@ -149,13 +149,17 @@ from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import app_not_found
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import get_app
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import locate_branch
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import resolve_app
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import find_app_ref
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import planned_in_check_mode
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import update_app
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import update_branch
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.compute_roles import ComputeRoleRef
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.compute_roles import check_compute_platform
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.compute_roles import effective_compute_role
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.compute_roles import write_with_role
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.inputs import branch_name_problems
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.inputs import check
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.inputs import name_problems
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.retry import client as aws_client
 
 
@@ -185,16 +189,27 @@ class Association:
 # -- reading -------------------------------------------------------------------------------------------
 
 
-def read_association(client, ref, branch_name):
-    """The app, or the branch: one read when `ref` is an app id (the app itself is read only when needed)."""
+def read_association(client, module, ref, branch_name):
+    """The app, or the branch: one read when `ref` is an app id (the app itself is read only when needed).
+    None in check mode when the app (by name) or the branch is not there yet: an earlier task may make it."""
+    plan = "the role of branch %s" % branch_name if branch_name else "the app's default role"
     if not branch_name:
-        app = resolve_app(client, ref)
+        app = find_app_ref(client, ref)
+        if app is None:
+            if planned_in_check_mode(module, ref, "no Amplify app has the id or name %r" % ref, plan):
+                return None
+            raise app_not_found(ref)
         return Association(app["appId"], app=app)
     app_id, app, branch = locate_branch(client, ref, branch_name)
     if app_id is None:
+        if planned_in_check_mode(module, ref, "no Amplify app has the id or name %r" % ref, plan):
+            return None
         raise app_not_found(ref)
     if branch is None:
-        raise AmplifyError("branch: app %s (%s) has no branch named %r" % (app_id, app["name"], branch_name))
+        missing = "app %s (%s) has no branch named %r" % (app_id, (app or {}).get("name") or ref, branch_name)
+        if planned_in_check_mode(module, branch_name, missing, plan, "branch"):
+            return None
+        raise AmplifyError("branch: %s" % missing)
     return Association(app_id, app=app, branch=branch, branch_name=branch_name)
 
 
@@ -259,7 +274,13 @@ def result_of(association, previous, changed, role_arn=None):
 def ensure_present(client, module):
     params = module.params
     ref = ComputeRoleRef(params["role"], "role")
-    association = read_association(client, params["app"], params["branch"])
+    association = read_association(client, module, params["app"], params["branch"])
+    if association is None:
+        # Check mode, for an app or branch an earlier task of the run may create: the role it would get.
+        role_arn = ref.resolve(module, aws_client(module, "iam"), None)
+        return dict(changed=True, app_id="", role_arn=role_arn, previous_compute_role_arn="",
+                    effective_compute_role_arn=role_arn,
+                    diff={"before": {"compute_role_arn": ""}, "after": {"compute_role_arn": role_arn}})
     if association.app is not None:
         check_compute_platform(association.app["platform"], "role")
     holder = association.holder
@@ -275,7 +296,10 @@ def ensure_present(client, module):
 def ensure_absent(client, module):
     params = module.params
     ref = ComputeRoleRef(params["role"], "role") if params["role"] is not None else None
-    association = read_association(client, params["app"], params["branch"])
+    association = read_association(client, module, params["app"], params["branch"])
+    if association is None:
+        return dict(changed=False, app_id="", previous_compute_role_arn="", effective_compute_role_arn="",
+                    diff={"before": {"compute_role_arn": ""}, "after": {"compute_role_arn": ""}})
     previous = association.current
     changed = bool(previous) and (ref is None or ref.matches(previous))
     if changed:
@@ -305,13 +329,14 @@ def main():
     module.require_botocore_at_least(MINIMUM_BOTOCORE, reason="to manage compute roles")
     if module.params["wait_timeout"] < 0:
         module.fail_json(msg="wait_timeout: must be 0 or more seconds, not %d" % module.params["wait_timeout"])
-    for option in ("app", "branch", "role"):
-        if module.params[option] is not None and not module.params[option].strip():
-            module.fail_json(msg="%s: must not be empty" % option)
+    if module.params["role"] is not None and not module.params["role"].strip():
+        module.fail_json(msg="role: must not be empty")
     client = aws_client(module, "amplify")
     ensure = ensure_present if module.params["state"] == "present" else ensure_absent
 
     try:
+        check(name_problems(module.params["app"], "app")
+              + (branch_name_problems(module.params["branch"], "branch") if module.params["branch"] is not None else []))
         result = ensure(client, module)
     except AmplifyError as e:
         module.fail_json_aws_error(e)

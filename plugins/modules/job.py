@@ -193,9 +193,14 @@ from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import get_branch
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import get_job
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import list_jobs
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import resolve_app
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import app_not_found
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import find_app_ref
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import planned_in_check_mode
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import start_job
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import stop_job
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.inputs import branch_name_problems
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.inputs import check
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.inputs import name_problems
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.results import to_snake
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.retry import Backoff
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.retry import client as aws_client
@@ -235,9 +240,9 @@ def newest_first(jobs):
 
 def check_options(params):
     """Fail, naming the option, on what can be told wrong without a call."""
-    for option in ("app", "branch_name", "job_id"):
-        if params.get(option) is not None and not params[option].strip():
-            raise AmplifyError("%s: must not be empty" % option)
+    check(name_problems(params["app"], "app") + branch_name_problems(params["branch_name"]))
+    if params.get("job_id") is not None and not params["job_id"].strip():
+        raise AmplifyError("job_id: must not be empty")
     if params["wait_timeout"] < 1:
         raise AmplifyError("wait_timeout: must be at least 1 second, not %d" % params["wait_timeout"])
     if params["job_id"] is not None and params["state"] == "started" and params["job_type"] == "RELEASE":
@@ -251,14 +256,22 @@ def check_options(params):
             raise AmplifyError("%s: only used with job_type=RELEASE (a retry builds the commit of the job it retries)" % option)
 
 
-def find_target(client, params):
-    """The app and the branch the job is for; an AmplifyError naming app or branch_name when either is missing."""
-    app = resolve_app(client, params["app"], "app")
+def find_target(client, module):
+    """The app and the branch the job is for; an AmplifyError naming app or branch_name when either is missing.
+    (None, None) in check mode when an earlier task of the run may make the app (by name) or the branch."""
+    params = module.params
+    plan = "the %s job of branch %s" % (params["job_type"], params["branch_name"])
+    app = find_app_ref(client, params["app"], "app")
+    if app is None:
+        if planned_in_check_mode(module, params["app"], "no Amplify app has the id or name %r" % params["app"], plan):
+            return None, None
+        raise app_not_found(params["app"])
     branch = get_branch(client, app["appId"], params["branch_name"])
     if branch is None:
-        raise AmplifyError(
-            "branch_name: app %s (%s) has no branch %r" % (app["appId"], app.get("name"), params["branch_name"])
-        )
+        missing = "app %s (%s) has no branch %r" % (app["appId"], app.get("name"), params["branch_name"])
+        if planned_in_check_mode(module, params["branch_name"], missing, plan, "branch_name"):
+            return None, None
+        raise AmplifyError("branch_name: %s" % missing)
     return app, branch
 
 
@@ -394,7 +407,15 @@ def waited(client, module, app_id, branch_name, result):
 def run(client, module):
     params = module.params
     check_options(params)
-    app, branch = find_target(client, params)
+    app, branch = find_target(client, module)
+    if branch is None:
+        # Check mode, for an app or branch still to be made: a release would start; nothing would stop.
+        planned = start_params(params) if params["state"] == "started" else None
+        if planned:
+            planned.pop("jobId", None)
+        return dict(changed=bool(planned), app_id="", branch_name=params["branch_name"],
+                    job=job_result(planned) if planned else {},
+                    diff={"before": {}, "after": job_result(planned) if planned else {}})
     app_id, branch_name = app["appId"], branch["branchName"]
     if params["state"] == "started":
         result = ensure_started(client, module, app, branch)

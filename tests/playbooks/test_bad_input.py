@@ -261,6 +261,39 @@ CASES = [
     case("iam_compute_role: grants with an access that does not exist", role(
         "iam_compute_role", ["iam_compute_role_grants", "access", "write"],
         iam_compute_role_grants=[{"bucket": BUCKET, "access": "write"}], **IAM_COMPUTE_ROLE)),
+    # -- inputs nobody could mean, and AWS's limits: refused before any call, naming the option (issue 18) ------
+    case("branch: branch_name with a space", module(
+        "branch", ["branch_name:", "is not a Git branch name", "no spaces"], "none", app="{ssr_id}", branch_name="my feature")),
+    case("branch: branch_name of 300 characters", module(
+        "branch", ["branch_name:", "300 characters long (at most 255)"], "none", app="{ssr_id}", branch_name="b" * 300)),
+    case("branch_info: branch_name of 300 characters", module(
+        "branch_info", ["branch_name:", "300 characters long"], "none", app="{ssr_id}", branch_name="b" * 300)),
+    case("job: branch_name with ..", module(
+        "job", ["branch_name:", "is not a Git branch name", "no .."], "none", app="{ssr_id}", branch_name="a..b")),
+    case("compute_role: branch with a colon", module(
+        "compute_role", ["branch:", "is not a Git branch name"], "none", app="{ssr_id}", branch="a:b", role=GOOD_ROLE)),
+    case("branch: environment variable name with a space", module(
+        "branch", ["environment_variables:", "'MY VAR' is not an environment variable name"], "none", app="{ssr_id}",
+        branch_name="dev", environment_variables={"MY VAR": "x"})),
+    case("app: environment variable value that is a map", module(
+        "app", ["environment_variables.CONFIG: must be a string (got dict"], "none", app_id="{ssr_id}",
+        environment_variables={"CONFIG": {"nested": "map"}})),
+    case("app: environment variable with the AWS prefix", module(
+        "app", ["environment_variables:", "AWS_SECRET starts with AWS"], "none", app_id="{ssr_id}",
+        environment_variables={"AWS_SECRET": "x"})),
+    case("app: name with surrounding spaces", module(
+        "app", ["name:", "surrounding whitespace"], "none", name=" %s " % SSR_APP)),
+    case("app: repository that is not a URL", module(
+        "app", ["repository:", "is not an https:// URL"], "none", app_id="{ssr_id}", repository="github.com/example/demo")),
+    case("app: tag key with aws:", module(
+        "app", ["tags:", "'aws:owner' starts with aws:"], "none", app_id="{ssr_id}", tags={"aws:owner": "me"})),
+    case("branch: tag key with aws:", module(
+        "branch", ["tags:", "'aws:owner' starts with aws:"], "none", app="{ssr_id}", branch_name="dev",
+        tags={"aws:owner": "me"})),
+    Case("app: secret value longer than Amplify takes", MODULE,
+         {"bad_module": "app", "bad_args": {"app_id": "{ssr_id}", "secret_environment_variables": {"API_KEY": "s3cr3t-bad-input-10" + "k" * 5500}}},
+         ["secret_environment_variables.API_KEY: the value is 5519 characters long (Amplify takes at most 5500)"], "none",
+         INVENTORY, "s3cr3t-bad-input-10"),
     # -- conflicting options -------------------------------------------------------------------------------
     case("job: job_id with a RELEASE", module(
         "job", ["job_id:", "RELEASE"], "none", app="{ssr_id}", branch_name="dev", job_type="RELEASE", job_id="1")),

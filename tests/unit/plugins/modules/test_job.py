@@ -10,7 +10,8 @@ from ansible_collections.amplify_hosting.ssr.plugins.modules import job as job_m
 
 
 def params(**overrides):
-    base = dict(state="started", job_type="RELEASE", job_id=None, commit_id=None, commit_message=None, wait=False, wait_timeout=600)
+    base = dict(app="site", branch_name="main", state="started", job_type="RELEASE", job_id=None, commit_id=None,
+                commit_message=None, wait=False, wait_timeout=600)
     base.update(overrides)
     return base
 
