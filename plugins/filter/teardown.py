@@ -1,0 +1,249 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the amplify_hosting.ssr collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""What a teardown may delete (documentation: teardown_selection.yml, teardown_branches_left.yml).
+
+teardown_selection: what the teardown role may delete, from what it read.
+
+Pure data in, data out: the role's read tasks (app_info, branch_info, s3_bucket_info, s3_object_info,
+iam_role_info) register their results, and this filter decides, from those results alone, which app, branches,
+bucket and IAM role are the environment's, which are look-alikes left alone, and what the plan is. The role calls
+it again after each read; a result that is not read yet (or skipped) counts as found nothing.
+
+teardown_branches_left: the branches left in an app once environments are torn down (playbooks/teardown.yml deletes
+the app when none is left).
+"""
+
+from __future__ import annotations
+
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.amplify_hosting.ssr.plugins.plugin_utils.ownership import (
+    MANAGED_BY,
+    carries,
+    expect,
+    expect_items,
+    ownership_tags,
+    plain,
+    tags_of,
+    to_json,
+)
+
+NAME = "teardown_selection"
+MODES = ("clear_roles", "delete_branches", "delete_app")
+
+
+def _listed(result, key, what):
+    """The list ``key`` of a registered result (``[]`` when the task was skipped or has not run)."""
+    expect(result, "mapping", what, NAME)
+    return expect_items(result.get(key, []), "mapping", "%s.%s" % (what, key), NAME)
+
+
+def _by_name(branch):
+    # As Jinja's sort(attribute='branch_name'): case-insensitive, stable.
+    name = branch.get("branch_name", "")
+    return name.lower() if isinstance(name, str) else name
+
+
+def split_apps(apps, app, environment, mode):
+    """The apps with id or name ``app`` (the id first): the collection's, the environment's, and the others.
+
+    delete_app needs the app's own environment tag; the other modes only need managed-by on the app, as one app
+    holds the branches of several environments (they decide per branch)."""
+    named = [a for a in apps if a.get("app_id") == app]
+    named += [a for a in apps if a.get("name") == app and a.get("app_id") != app]
+    managed = [a for a in named if tags_of(a).get("managed-by") == MANAGED_BY]
+    in_environment = [a for a in managed if carries(tags_of(a), ownership_tags(environment))]
+    kept = in_environment if mode == "delete_app" else managed
+    kept_ids = [a.get("app_id") for a in kept]
+    foreign = [a for a in named if a.get("app_id") not in kept_ids]
+    return managed, in_environment, foreign
+
+
+def choose_apps(managed, in_environment, holding_ids, mode):
+    """delete_app: the app tagged for the environment. Else the collection's apps holding a branch of
+    teardown_branches tagged for it; else the one tagged for it; else the only one."""
+    if mode == "delete_app":
+        return in_environment
+    if holding_ids:
+        return [a for a in managed if a.get("app_id") in holding_ids]
+    if in_environment:
+        return in_environment
+    return managed if len(managed) == 1 else []
+
+
+def holding_app_ids(listings, branches, environment):
+    """The app ids whose branch listing holds a branch of ``branches`` tagged for the environment."""
+    wanted = ownership_tags(environment)
+    ids = []
+    for index, listing in enumerate(listings):
+        expect(listing, "mapping", "app_branch_listings.results[%d]" % index, NAME)
+        if "branches" not in listing:
+            continue
+        listed = expect_items(listing["branches"], "mapping", "app_branch_listings.results[%d].branches" % index, NAME)
+        if any(b.get("branch_name") in branches and carries(tags_of(b), wanted) for b in listed):
+            ids.append(expect(listing.get("item"), "mapping", "app_branch_listings.results[%d].item" % index, NAME)
+                       .get("app_id"))
+    return ids
+
+
+def _owned_resource(found, key, wanted):
+    return bool(found) and carries(tags_of(found[0], key), wanted)
+
+
+def refusals(decision, environment, app, mode, bucket, force_empty_bucket):
+    """Why the teardown must not delete anything (the checks of main.yml, in their order); [] when it may."""
+    found = []
+    owned_apps = decision["owned_apps"]
+    if len(owned_apps) > 1:
+        if mode == "delete_app":
+            which = "are tagged for environment %s" % environment
+        else:
+            which = ("are tagged managed-by=%s and hold branches of teardown_branches tagged for environment %s"
+                     " (or, none doing so, are tagged for it)" % (MANAGED_BY, environment))
+        found.append("teardown_app: %s matches %d apps (%s) that %s; give the app id instead. Nothing was deleted."
+                     % (app, len(owned_apps), ", ".join(str(a.get("app_id")) for a in owned_apps), which))
+    if decision["foreign_app_branches"]:
+        found.append("teardown_amplify_mode=delete_app: app %s has branches without the tags managed-by=%s and"
+                     " environment=%s (%s); deleting the app would delete them. Use"
+                     " teardown_amplify_mode=delete_branches with teardown_branches instead. Nothing was deleted."
+                     % (decision["app_id"], MANAGED_BY, environment, ", ".join(decision["foreign_app_branches"])))
+    keys = decision["bucket_keys"]
+    if keys and not force_empty_bucket:
+        found.append("teardown_bucket: bucket %s holds %d object(s) (%s%s); set teardown_force_empty_bucket=true to"
+                     " delete them with the bucket. Nothing was deleted."
+                     % (bucket, len(keys), ", ".join(keys[:5]), ", ..." if len(keys) > 5 else ""))
+    return found
+
+
+def teardown_selection(environment, app="", branches=None, mode="delete_branches", bucket="", role_name="",
+                       force_empty_bucket=False, app_listing=None, app_branch_listings=None, branch_listing=None,
+                       bucket_info=None, object_listing=None, role_info=None, app_role_info=None):
+    """What is this environment's, what is left alone (skipped), what is deleted or cleared (plan), and why
+    nothing may be deleted (refusals)."""
+    expect(environment, "string", "the environment (input)", NAME)
+    if not environment.strip():
+        raise AnsibleFilterError("%s: the environment (input) must not be empty" % NAME)
+    expect(app, "string", "app", NAME)
+    expect(bucket, "string", "bucket", NAME)
+    expect(role_name, "string", "role_name", NAME)
+    branches = expect_items([] if branches is None else branches, "string", "branches", NAME)
+    if mode not in MODES:
+        raise AnsibleFilterError("%s: mode must be one of %s, got %r" % (NAME, ", ".join(MODES), mode))
+    wanted = ownership_tags(environment)
+    tag_text = "managed-by=%s environment=%s" % (MANAGED_BY, environment)
+    not_tagged = ": not tagged %s (its tags: " % tag_text
+
+    # --- Amplify: the app and its branches ---
+    apps = _listed({} if app_listing is None else app_listing, "apps", "app_listing")
+    managed, in_environment, foreign_apps = split_apps(apps, app, environment, mode)
+    listings = _listed({} if app_branch_listings is None else app_branch_listings, "results", "app_branch_listings")
+    owned_apps = choose_apps(managed, in_environment, holding_app_ids(listings, branches, environment), mode)
+    chosen = owned_apps[0] if len(owned_apps) == 1 else {}
+    app_id = chosen.get("app_id", "")
+    app_compute_role = chosen.get("compute_role_arn") or ""
+    # The collection's apps with that id or name that are not chosen: none of their branches is this run's.
+    owned_ids = [a.get("app_id") for a in owned_apps]
+    unchosen = ([a for a in managed if a.get("app_id") not in owned_ids]
+                if mode != "delete_app" and len(owned_apps) <= 1 else [])
+
+    all_branches = _listed({} if branch_listing is None else branch_listing, "branches", "branch_listing")
+    owned_names = [b.get("branch_name") for b in all_branches if carries(tags_of(b), wanted)]
+    named = sorted((b for b in all_branches if b.get("branch_name") in branches), key=_by_name)
+    owned_branches = [b for b in named if b.get("branch_name") in owned_names]
+    foreign_branches = [b for b in named if b.get("branch_name") not in owned_names]
+    foreign_app_branches = ([b.get("branch_name") for b in all_branches if b.get("branch_name") not in owned_names]
+                            if mode == "delete_app" else [])
+
+    # --- S3 and IAM ---
+    buckets = _listed({} if bucket_info is None else bucket_info, "buckets", "bucket_info")
+    bucket_owned = _owned_resource(buckets, "bucket_tagging", wanted)
+    object_listing = expect({} if object_listing is None else object_listing, "mapping", "object_listing", NAME)
+    bucket_keys = expect_items(object_listing.get("s3_keys", []), "string", "object_listing.s3_keys", NAME)
+    roles = _listed({} if role_info is None else role_info, "iam_roles", "role_info")
+    role_owned = _owned_resource(roles, "tags", wanted)
+
+    # The app's default compute role is cleared when it names this environment's IAM role (the app must not be
+    # left naming a role this environment deletes; another environment's default is not this one's to clear),
+    # or (delete_branches) when this run deletes the app's last branches. Never for delete_app (the app goes).
+    app_roles = [r for r in _listed({} if app_role_info is None else app_role_info, "iam_roles", "app_role_info")
+                 if app_compute_role and r.get("arn") == app_compute_role]
+    owned_branch_names = [b.get("branch_name") for b in owned_branches]
+    deletes_last_branches = (mode == "delete_branches" and bool(owned_branches)
+                             and all(b.get("branch_name") in owned_branch_names for b in all_branches))
+    clear_app_role = (mode != "delete_app" and bool(app_compute_role)
+                      and (_owned_resource(app_roles, "tags", wanted) or deletes_last_branches))
+
+    # --- What is left alone, and why ---
+    skipped = ["app %s (%s)%s%s); left untouched with its branches"
+               % (a.get("app_id"), a.get("name"), not_tagged, to_json(a.get("tags", {}))) for a in foreign_apps]
+    skipped += ["app %s (%s, tags %s): holds no branch of teardown_branches tagged %s; left untouched"
+                % (a.get("app_id"), a.get("name"), to_json(a.get("tags", {})), tag_text) for a in unchosen]
+    skipped += ["branch %s of app %s%s%s); left untouched"
+                % (b.get("branch_name"), app_id, not_tagged, to_json(b.get("tags", {}))) for b in foreign_branches]
+    if buckets and not bucket_owned:
+        skipped.append("bucket %s%s%s); left untouched with its objects"
+                       % (bucket, not_tagged, to_json(buckets[0].get("bucket_tagging", {}))))
+    if roles and not role_owned:
+        skipped.append("IAM role %s%s%s); left untouched with its policies"
+                       % (role_name, not_tagged, to_json(roles[0].get("tags", {}))))
+
+    # --- What is deleted or cleared, in the order delete.yml does it ---
+    plan = []
+    if mode == "clear_roles":
+        plan += ["clear the compute-role override of branch %s of app %s (%s)"
+                 % (b.get("branch_name"), app_id, b["compute_role_arn"])
+                 for b in owned_branches if b.get("compute_role_arn")]
+    elif mode == "delete_branches":
+        plan += ["delete branch %s of app %s" % (b.get("branch_name"), app_id) for b in owned_branches]
+    if clear_app_role:
+        plan.append("clear the default compute role of app %s (%s)" % (app_id, app_compute_role))
+    if mode == "delete_app" and app_id:
+        plan.append("delete app %s (%s) with its branches" % (app_id, app))
+    if bucket_keys:
+        plan.append("delete the %d object(s) of bucket %s" % (len(bucket_keys), bucket))
+    if bucket_owned:
+        plan.append("delete bucket %s" % bucket)
+    if role_owned:
+        plan.append("delete IAM role %s with its inline policies and managed policy attachments" % role_name)
+
+    decision = plain({
+        "managed_apps": managed,
+        "owned_apps": owned_apps,
+        "app_id": app_id,
+        "app_compute_role": app_compute_role,
+        "owned_branches": owned_branches,
+        "foreign_app_branches": foreign_app_branches,
+        "bucket_owned": bucket_owned,
+        "bucket_keys": bucket_keys,
+        "role_owned": role_owned,
+        "clear_app_role": clear_app_role,
+        "skipped": skipped,
+        "plan": plan,
+    })
+    decision["refusals"] = refusals(decision, environment, app, mode, bucket, force_empty_bucket)
+    return decision
+
+
+def teardown_branches_left(branches, leaving=None, check_mode=False):
+    """The branches left in an app once the environments ``leaving`` are torn down (teardown.yml deletes an app
+    only when none is left). Outside check mode the listing is read after their teardown: every branch is left.
+    Under check mode nothing was deleted: a branch tagged managed-by for one of ``leaving`` counts as gone."""
+    name = "teardown_branches_left"
+    branches = expect_items(branches, "mapping", "the branches (input)", name)
+    leaving = expect_items([] if leaving is None else leaving, "string", "leaving", name)
+    if not check_mode:
+        return plain(branches)
+    unmanaged = [b for b in branches if "managed-by" not in tags_of(b)]
+    staying = [b for b in branches if "managed-by" in tags_of(b) and tags_of(b).get("environment") not in leaving]
+    return plain(unmanaged + staying)
+
+
+class FilterModule(object):
+    """The teardown role's selection, and the teardown playbook's branches left in an app."""
+
+    def filters(self):
+        return {NAME: teardown_selection, "teardown_branches_left": teardown_branches_left}

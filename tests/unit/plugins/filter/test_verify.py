@@ -1,0 +1,462 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The verify role's filters: the input checks, what to read and fetch, and each check's verdict."""
+
+import json
+import re
+from urllib.parse import quote
+
+import pytest
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.amplify_hosting.ssr.plugins.filter import verify
+from ansible_collections.amplify_hosting.ssr.plugins.filter.verify import (
+    FilterModule,
+    trusts_amplify,
+    verify_input_problems,
+    verify_targets,
+    verify_verdict,
+)
+
+OURS = {"managed-by": "amplify_hosting.ssr", "environment": "dev"}
+ROLE_ARN = "arn:aws:iam::123456789012:role/demo-dev-compute"
+OTHER_ARN = "arn:aws:iam::123456789012:role/other"
+TRUST = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "amplify.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+NAMES = {"verify_environment": "dev", "verify_bucket": "b1", "verify_role_name": "r1", "verify_app": "demo"}
+TEMPLATE = "https://{bucket}.s3.{region}.amazonaws.com/{key}"
+
+
+def test_the_filters_are_registered_under_their_names():
+    assert FilterModule().filters() == {"verify_input_problems": verify_input_problems,
+                                        "verify_targets": verify_targets, "verify_verdict": verify_verdict}
+
+
+# --- verify_input_problems ---------------------------------------------------------------------------------------
+def test_right_variables_have_no_problem():
+    assert verify_input_problems(NAMES, branches=[{"name": "dev", "compute_role_arn": ROLE_ARN}],
+                                 object_url_template=TEMPLATE, compute_log_retries=20, compute_log_delay=0.5,
+                                 expected_image="/tmp/x.png", image={"stat": {"exists": True, "isreg": True}}) == []
+
+
+def test_each_wrong_variable_is_named_in_the_order_the_role_checks():
+    problems = verify_input_problems(
+        dict(NAMES, verify_bucket=" ", verify_app=None), object_url_template="https://{bucket}/x",
+        branches=[{"name": "dev", "compute_role_arn": ROLE_ARN}, {"name": "prod", "compute_role_arn": "role/x"},
+                  {"name": "qa", "compute_role_arn": "arn:aws:iam::12345:role/x"}],
+        compute_log_retries=-1, compute_log_delay=0.5, expected_image="/tmp/dir", image={"stat": {"isreg": False}})
+    assert problems == [
+        "verify_bucket, verify_app must not be empty",
+        "verify_branches: the compute_role_arn of branch(es) prod, qa is not an IAM role ARN (got role/x, "
+        "arn:aws:iam::12345:role/x)",
+        "verify_s3_object_url_template must contain {bucket} and {key} (got 'https://{bucket}/x')",
+        "verify_compute_log_retries and verify_compute_log_delay must be 0 or more (got -1 and 0.5)",
+        "verify_expected_image: /tmp/dir is not a file",
+    ]
+
+
+@pytest.mark.parametrize("retries, delay, ok", [(0, 0, True), (0, -0.1, False), ("3", "1.5", True)])
+def test_the_compute_log_pacing_must_not_be_negative(retries, delay, ok):
+    problems = verify_input_problems(NAMES, object_url_template=TEMPLATE, compute_log_retries=retries,
+                                     compute_log_delay=delay)
+    assert (problems == []) is ok
+
+
+def test_a_missing_image_is_not_a_file_and_no_image_is_not_checked():
+    assert verify_input_problems(NAMES, object_url_template=TEMPLATE, expected_image="/nope",
+                                 image={"skipped": True}) == ["verify_expected_image: /nope is not a file"]
+    assert verify_input_problems(NAMES, object_url_template=TEMPLATE, expected_image="") == []
+
+
+@pytest.mark.parametrize("args, kwargs, message", [
+    (["dev"], {}, "the names (input) must be a mapping, got str"),
+    ([NAMES], {"branches": {"name": "dev"}}, "branches must be a list, got dict"),
+    ([NAMES], {"object_url_template": TEMPLATE, "compute_log_retries": "many"}, "compute_log_retries must be a number"),
+    ([NAMES], {"object_url_template": TEMPLATE, "compute_log_delay": None}, "compute_log_delay must be a number"),
+])
+def test_bad_input_to_the_input_check_is_refused(args, kwargs, message):
+    with pytest.raises(AnsibleFilterError, match="^verify_input_problems: " + re.escape(message)):
+        verify_input_problems(*args, **kwargs)
+
+
+# --- verify_targets ----------------------------------------------------------------------------------------------
+APP = {"app_id": "d1", "name": "demo", "compute_role_arn": ""}
+
+
+def test_the_app_is_found_by_id_before_name_and_must_be_unique():
+    apps = [{"app_id": "demo", "name": "x"}, {"app_id": "d2", "name": "demo"}]
+    assert verify_targets("demo", apps=apps)["app_id"] == "demo"
+    assert verify_targets("x", apps=apps)["app_id"] == "demo"
+    assert verify_targets("d9", apps=apps)["app_id"] == ""
+    ambiguous = verify_targets("demo", apps=[APP, dict(APP, app_id="d3")])
+    assert ambiguous["app_id"] == "" and len(ambiguous["app_matches"]) == 2 and ambiguous["gets"] == []
+    assert verify_targets("demo", apps=[])["app_matches"] == []
+
+
+@pytest.mark.parametrize("item_url, amplify_url, get", [
+    # Amplify's URL, fetched as it is.
+    ("", "https://dev.d1.amplifyapp.com", {"url": "https://dev.d1.amplifyapp.com/api/image",
+                                           "connect": "https://dev.d1.amplifyapp.com/api/image", "host": ""}),
+    # The branch's own URL wins; trailing slashes go.
+    ("http://example.com/base//", "https://x", {"url": "http://example.com/base/api/image",
+                                                "connect": "http://example.com/base/api/image", "host": ""}),
+    # .localhost: connect to 127.0.0.1 at the URL's port, the host as Host header; the query is kept.
+    ("http://dev.d1.localhost:4566", "", {"url": "http://dev.d1.localhost:4566/api/image",
+                                          "connect": "http://127.0.0.1:4566/api/image",
+                                          "host": "dev.d1.localhost:4566"}),
+    ("https://dev.d1.localhost/?a=1", "", {"url": "https://dev.d1.localhost/?a=1/api/image",
+                                           "connect": "https://127.0.0.1:443/?a=1/api/image",
+                                           "host": "dev.d1.localhost:443"}),
+    ("http://dev.d1.localhost", "", {"url": "http://dev.d1.localhost/api/image",
+                                     "connect": "http://127.0.0.1:80/api/image", "host": "dev.d1.localhost:80"}),
+])
+def test_where_each_branch_image_is_fetched_from(item_url, amplify_url, get):
+    targets = verify_targets("demo", apps=[APP], branches=[{"name": "dev", "url": item_url}, {"name": "gone"}],
+                             branch_listing=[{"branch_name": "dev", "url": amplify_url}, {"branch_name": "main"}])
+    assert targets["gets"] == [dict(get, name="dev")]
+
+
+def test_the_query_of_a_localhost_url_is_kept_after_the_path():
+    targets = verify_targets("demo", apps=[APP], branches=[{"name": "dev", "url": "http://a.localhost:8/p?q=1"}],
+                             branch_listing=[{"branch_name": "dev"}])
+    # The URL ends with /api/image after the query, as the role always built it.
+    assert targets["gets"][0]["connect"] == "http://127.0.0.1:8/p?q=1/api/image"
+
+
+def test_a_bad_port_in_a_branch_url_is_refused():
+    with pytest.raises(AnsibleFilterError, match="^verify_targets: branch dev: bad URL http://a:x/api/image"):
+        verify_targets("demo", apps=[APP], branches=[{"name": "dev", "url": "http://a:x"}],
+                       branch_listing=[{"branch_name": "dev"}])
+
+
+def answer(name, status, **fields):
+    return dict(fields, status=status, item={"name": name, "url": "http://%s.d1.localhost:1/api/image" % name,
+                                             "connect": "http://127.0.0.1:1/api/image", "host": "x"})
+
+
+def test_what_nothing_serves_and_what_is_served():
+    answers = [answer("a", 404, body="Nothing serves branch a of app d1"), answer("b", -1), answer("c", 200),
+               answer("d", 421), answer("e", 404, body="Not Found"), answer("f", 500)]
+    targets = verify_targets("demo", image_answers=answers)
+    # No answer and 421 first, then the endpoint's 404.
+    assert targets["unserved"] == ["b", "d", "a"]
+    assert [a["item"]["name"] for a in targets["served"]] == ["c", "e", "f"]
+
+
+@pytest.mark.parametrize("keys, line, matches", [
+    (["img.png"], "[api/image] s3://b.1/img.png: 200, 10 bytes", True),
+    (["img.png"], "[api/image] GetObject s3://b.1/img.png failed: AccessDenied", True),
+    (["img.png"], "[api/image] s3://b.1/img.pngx: 200", False),
+    (["img.png"], "[api/image] s3://bx1/img.png: 200", False),
+    ([], "[api/image] s3://b.1/other.png: 200", True),
+    (["img.png"], "x [api/image] s3://b.1/img.png: 200", False),
+])
+def test_the_route_line_names_the_first_key(keys, line, matches):
+    targets = verify_targets("demo", apps=[APP], bucket="b.1", object_keys=keys)
+    assert bool(re.search(targets["route_line_re"], line)) is matches
+    assert targets["log_group"] == "/aws/amplify/d1"
+
+
+def test_bad_input_to_the_targets_is_refused():
+    with pytest.raises(AnsibleFilterError, match=r"^verify_targets: apps\[0\] must be a mapping, got str"):
+        verify_targets("demo", apps=["demo"])
+    with pytest.raises(AnsibleFilterError, match=r"^verify_targets: the app \(input\) must be a string"):
+        verify_targets(None)
+
+
+# --- verify_verdict ----------------------------------------------------------------------------------------------
+def good_bucket(**overrides):
+    bucket = {"name": "b1", "bucket_tagging": dict(OURS, team="x"),
+              "public_access_block": {"PublicAccessBlockConfiguration": {
+                  "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
+                  "RestrictPublicBuckets": True}},
+              "bucket_ownership_controls": {"OwnershipControls": {"Rules": [
+                  {"ObjectOwnership": "BucketOwnerEnforced"}]}}}
+    bucket.update(overrides)
+    return {"buckets": [bucket]}
+
+
+def good_role(**overrides):
+    role = {"arn": ROLE_ARN, "assume_role_policy_document": TRUST, "tags": OURS}
+    role.update(overrides)
+    return {"iam_roles": [role]}
+
+
+def judge(**kwargs):
+    base = dict(bucket="b1", object_keys=["img.png"], role_name="r1", app="demo",
+                branches=[{"name": "dev", "compute_role_arn": ROLE_ARN, "url": ""}],
+                bucket_info=good_bucket(), role_info=good_role(), apps=[dict(APP, compute_role_arn=ROLE_ARN)],
+                branch_listing=[{"branch_name": "dev", "tags": OURS, "url": "https://dev.d1.amplifyapp.com"}],
+                objects=[{"item": "img.png", "object_info": [{}], "failed": False}],
+                anonymous=[{"item": {"item": "img.png"}, "status": 403, "url": "https://b1/img.png"}])
+    base.update(kwargs)
+    return verify_verdict("dev", **base)
+
+
+def test_a_converged_environment_passes_every_check_and_is_summed_up():
+    verdict = judge()
+    assert verdict["problems"] == [] and verdict["skipped"] == []
+    assert verdict["passed"] == [
+        "bucket b1: all four Block Public Access flags on, ACLs disabled, tagged",
+        "s3://b1/img.png: anonymous GET refused",
+        "IAM role r1: trusts amplify.amazonaws.com, tagged",
+        "branch dev of app demo (d1): runs with %s (the app's default), tagged" % ROLE_ARN,
+    ]
+    assert verdict["summary"] == {
+        "environment": "dev", "role_arn": ROLE_ARN, "bucket": "b1", "objects": ["img.png"], "app_id": "d1",
+        "app_compute_role_arn": ROLE_ARN,
+        "branches": [{"name": "dev", "exists": True, "effective_compute_role_arn": ROLE_ARN,
+                      "url": "https://dev.d1.amplifyapp.com"}],
+    }
+
+
+def test_nothing_found_fails_each_check_and_sums_up_nothing():
+    verdict = judge(bucket_info={"buckets": []}, objects=[], anonymous=[], role_info={"iam_roles": []}, apps=[],
+                    branch_listing=[])
+    assert verdict["problems"] == ["bucket b1: does not exist", "IAM role r1: does not exist",
+                                   "Amplify app demo: not found (neither an app id nor an app name)"]
+    assert verdict["passed"] == []
+    assert verdict["summary"] == {"environment": "dev", "role_arn": "", "bucket": "", "objects": [], "app_id": "",
+                                  "app_compute_role_arn": "", "branches": [
+                                      {"name": "dev", "exists": False, "effective_compute_role_arn": "", "url": ""}]}
+
+
+def test_an_open_bucket_names_each_flag_off_the_acls_and_the_tags():
+    verdict = judge(bucket_info=good_bucket(
+        public_access_block={"PublicAccessBlockConfiguration": {"BlockPublicAcls": True, "BlockPublicPolicy": False}},
+        bucket_ownership_controls={}, bucket_tagging={"environment": "prod", "team": "x"}))
+    assert verdict["problems"] == [
+        "bucket b1: Block Public Access flag(s) off: IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets",
+        "bucket b1: ACLs are not disabled (object ownership is not set, expected BucketOwnerEnforced)",
+        'bucket b1: ownership tags are {"environment": "prod"}, expected '
+        '{"managed-by": "amplify_hosting.ssr", "environment": "dev"}',
+    ]
+    assert not [p for p in verdict["passed"] if p.startswith("bucket")]
+
+
+def test_acls_enabled_names_the_object_ownership():
+    verdict = judge(bucket_info=good_bucket(bucket_ownership_controls={"OwnershipControls": {"Rules": [
+        {"ObjectOwnership": "ObjectWriter"}]}}))
+    assert verdict["problems"] == ["bucket b1: ACLs are not disabled (object ownership is ObjectWriter, expected "
+                                   "BucketOwnerEnforced)"]
+
+
+def test_objects_missing_or_readable_anonymously_are_problems():
+    verdict = judge(objects=[{"item": "a"}, {"item": "b", "object_info": []}, {"item": "c", "object_info": []}],
+                    anonymous=[{"item": {"item": "b"}, "status": 200, "url": "https://b1/b"},
+                               {"item": {"item": "c"}, "status": -1, "url": "https://b1/c", "msg": "refused"},
+                               {"item": {"item": "d"}, "status": 401, "url": "https://b1/d"}])
+    assert verdict["problems"] == [
+        "s3://b1/a: does not exist (or cannot be read with the caller's credentials)",
+        "s3://b1/b: anonymous GET https://b1/b was not refused (answered 200, expected 403)",
+        "s3://b1/c: anonymous GET https://b1/c was not refused (no answer: refused, expected 403)",
+    ]
+    assert "s3://b1/d: anonymous GET refused" in verdict["passed"]
+
+
+@pytest.mark.parametrize("statement, trusts", [
+    ({"Effect": "Allow", "Principal": {"Service": "amplify.amazonaws.com"}, "Action": "sts:AssumeRole"}, True),
+    ({"Effect": "Allow", "Principal": {"Service": ["ec2.amazonaws.com", "amplify.amazonaws.com"]},
+      "Action": ["sts:TagSession", "sts:*"]}, True),
+    ({"Effect": "Allow", "Principal": {"Service": "amplify.amazonaws.com"}, "Action": "*"}, True),
+    ({"Effect": "Deny", "Principal": {"Service": "amplify.amazonaws.com"}, "Action": "sts:AssumeRole"}, False),
+    ({"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}, False),
+    ({"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"}, False),
+    ({"Effect": "Allow", "Principal": {"Service": "amplify.amazonaws.com"}, "Action": "sts:TagSession"}, False),
+    ({"Principal": {"Service": "amplify.amazonaws.com"}, "Action": "sts:AssumeRole"}, False),
+    ("not a statement", False),
+])
+def test_which_trust_policies_let_amplify_assume_the_role(statement, trusts):
+    assert trusts_amplify({"Statement": [statement]}) is trusts
+    if isinstance(statement, dict):
+        assert trusts_amplify({"Statement": statement}) is trusts
+
+
+def test_a_url_encoded_trust_policy_is_read_and_an_untrusting_one_shown():
+    encoded = quote(json.dumps(TRUST))
+    assert judge(role_info=good_role(assume_role_policy_document=encoded))["problems"] == []
+    deny = {"Statement": [{"Effect": "Deny", "Principal": {"Service": "amplify.amazonaws.com"}, "Action": "*"}]}
+    verdict = judge(role_info=good_role(assume_role_policy_document=deny, tags={}))
+    assert verdict["problems"] == [
+        "IAM role r1: its trust policy does not allow amplify.amazonaws.com to sts:AssumeRole (trust policy: %s)"
+        % json.dumps(deny),
+        'IAM role r1: ownership tags are {}, expected {"managed-by": "amplify_hosting.ssr", "environment": "dev"}',
+    ]
+
+
+def test_a_trust_policy_that_is_not_json_is_refused():
+    with pytest.raises(AnsibleFilterError, match="^verify_verdict: IAM role r1: the trust policy is not JSON"):
+        judge(role_info=good_role(assume_role_policy_document="%7Bnot"))
+
+
+def test_an_app_name_matching_several_apps_is_a_problem_and_no_branch_is_judged():
+    verdict = judge(apps=[APP, dict(APP, app_id="d2")])
+    assert verdict["problems"] == ["Amplify app demo: the name matches several apps (d1, d2); give the id"]
+    assert verdict["summary"]["app_id"] == "" and verdict["summary"]["branches"][0]["exists"] is True
+    assert not [p for p in verdict["passed"] if p.startswith("branch")]
+
+
+@pytest.mark.parametrize("found, app_role, message", [
+    (None, ROLE_ARN, "branch dev of app demo (d1): does not exist"),
+    ({"compute_role_arn": OTHER_ARN}, ROLE_ARN,
+     "branch dev of app demo (d1): runs with %s (its own override), expected %s" % (OTHER_ARN, ROLE_ARN)),
+    ({}, OTHER_ARN,
+     "branch dev of app demo (d1): runs with %s (the app's default), expected %s" % (OTHER_ARN, ROLE_ARN)),
+    ({}, "", "branch dev of app demo (d1): runs with no compute role (neither the branch nor the app has one), "
+             "expected %s" % ROLE_ARN),
+    ({"compute_role_arn": ROLE_ARN, "tags": {"managed-by": "amplify_hosting.ssr"}}, "",
+     'branch dev of app demo (d1): ownership tags are {"managed-by": "amplify_hosting.ssr"}, expected '
+     '{"managed-by": "amplify_hosting.ssr", "environment": "dev"}'),
+])
+def test_each_branch_problem(found, app_role, message):
+    listing = [] if found is None else [dict({"branch_name": "dev", "tags": OURS}, **found)]
+    verdict = judge(apps=[dict(APP, compute_role_arn=app_role)], branch_listing=listing)
+    assert verdict["problems"] == [message]
+
+
+def test_a_branch_override_passes_as_its_own():
+    verdict = judge(branch_listing=[{"branch_name": "dev", "tags": OURS, "compute_role_arn": ROLE_ARN}],
+                    apps=[dict(APP, compute_role_arn=OTHER_ARN)])
+    assert "branch dev of app demo (d1): runs with %s (its own override), tagged" % ROLE_ARN in verdict["passed"]
+    assert verdict["summary"]["branches"][0]["effective_compute_role_arn"] == ROLE_ARN
+
+
+# --- /api/image and the compute log ------------------------------------------------------------------------------
+IMAGE = {"stat": {"size": 10, "checksum": "abc"}}
+
+
+def image_judge(answers, files=None, **kwargs):
+    kwargs.setdefault("compute_log", False)
+    return judge(image_answers=answers, image_files=files or [{}] * len(answers), expected_image="/tmp/img.png",
+                 image=IMAGE, **kwargs)
+
+
+def test_an_image_with_the_expected_bytes_passes_and_other_bytes_fail():
+    verdict = image_judge([answer("dev", 200), answer("main", 200)],
+                          [{"stat": {"size": 10, "checksum": "abc"}}, {"stat": {"size": 3, "checksum": "zzz"}}])
+    assert "branch dev: GET http://dev.d1.localhost:1/api/image: 200 with the expected bytes" in verdict["passed"]
+    assert verdict["problems"] == ["branch main: GET http://main.d1.localhost:1/api/image: answered 200 but the body "
+                                   "(3 bytes) differs from /tmp/img.png (10 bytes)"]
+
+
+def test_without_an_expected_image_any_200_passes():
+    verdict = judge(image_answers=[answer("dev", 200)], image_files=[{"stat": {"checksum": "x"}}], compute_log=False)
+    assert verdict["problems"] == [] and verdict["passed"][-1].endswith("200 with the expected bytes")
+
+
+@pytest.mark.parametrize("fields, said", [
+    ({}, ""),
+    ({"json": {"code": "AccessDenied", "error": "Could not read s3://b1/img.png"}},
+     ": the route /api/image failed with AccessDenied (Could not read s3://b1/img.png)"),
+    ({"json": {"code": "NoSuchKey"}}, ": the route /api/image failed with NoSuchKey"),
+    ({"json": {"error": "boom"}}, ": the route /api/image failed (boom)"),
+    ({"json": {"other": 1}}, ""),
+    ({"json": ["not", "a", "mapping"]}, ""),
+])
+def test_a_failed_answer_names_the_route_error(fields, said):
+    verdict = image_judge([answer("dev", 500, **fields)])
+    assert verdict["problems"] == ["branch dev: GET http://dev.d1.localhost:1/api/image: answered 500, expected 200"
+                                   + said]
+
+
+LONG = "Nothing serves branch dev of app d1 on this endpoint: " + "word " * 80
+
+
+@pytest.mark.parametrize("fields, why", [
+    ({"status": 421}, "nothing serves it at dev.d1.localhost (127.0.0.1:1 answered 421 Misdirected Request: it "
+                      "serves no site for that host name)"),
+    ({"status": 404, "body": "Nothing serves branch dev of app d1 on this endpoint \n"},
+     "nothing serves it at dev.d1.localhost (127.0.0.1:1 answered 404: Nothing serves branch dev of app d1 on this "
+     "endpoint)"),
+    ({"status": 404, "body": LONG}, "nothing serves it at dev.d1.localhost (127.0.0.1:1 answered 404: "
+                                    + LONG[:297].rsplit(" ", 1)[0] + "...)"),
+    ({"status": -1, "msg": "Status code was -1: [Errno -2] Name or service not known"},
+     "its host name dev.d1.localhost does not resolve (not deployed, or no network; Status code was -1: [Errno -2] "
+     "Name or service not known)"),
+    ({"status": -1, "msg": "Status code was -1: [Errno 111] Connection refused"},
+     "nothing listens at 127.0.0.1:1 (Status code was -1: [Errno 111] Connection refused)"),
+    ({"status": -1, "msg": "Status code was -1: The read operation timed out"},
+     "no answer from dev.d1.localhost within 5 s (Status code was -1: The read operation timed out)"),
+    ({"status": -1, "msg": "Status code was -1: odd"}, "no answer from dev.d1.localhost (Status code was -1: odd)"),
+    ({"status": -1}, "no answer from dev.d1.localhost (no answer)"),
+])
+def test_a_branch_nothing_serves_is_skipped_saying_why_or_failed_when_required(fields, why):
+    status = fields.pop("status")
+    skipped = image_judge([answer("dev", status, **fields)])
+    get = "branch dev: GET http://dev.d1.localhost:1/api/image"
+    assert skipped["problems"] == []
+    assert skipped["skipped"] == [get + ": skipped, the branch does not answer: " + why
+                                  + " (set verify_require_app_url to fail instead)"]
+    required = image_judge([answer("dev", status, **fields)], require_app_url=True)
+    assert required["problems"] == [
+        get + ": the branch does not answer: " + why + ", and verify_require_app_url is true"]
+    assert required["skipped"] == []
+
+
+def test_the_compute_log_check_is_noted_as_skipped_where_the_get_was():
+    answers = [answer("dev", 421), answer("main", -1)]
+    assert image_judge(answers, compute_log=True)["skipped"][2:] == [
+        "branch dev: compute log check skipped: nothing served its GET of /api/image (above)",
+        "branch main: compute log check skipped: nothing served its GET of /api/image (above)"]
+    assert len(image_judge(answers, compute_log=False)["skipped"]) == 2
+
+
+def log(name, **fields):
+    return dict(fields, item=answer(name, 200))
+
+
+LINE = "[api/image] s3://b1/img.png: 200, 10 bytes"
+
+
+@pytest.mark.parametrize("entry, problem, passed", [
+    (log("dev", events=[{"message": "[api/image] other"}, {"message": LINE}], exists=True), None,
+     'branch dev: GET http://dev.d1.localhost:1/api/image: compute log: the route logged "%s" (/aws/amplify/d1)'
+     % LINE),
+    (log("dev", msg="AccessDeniedException"),
+     "branch dev: GET http://dev.d1.localhost:1/api/image: compute log: could not read /aws/amplify/d1 "
+     "(CloudWatch Logs): AccessDeniedException", None),
+    (log("dev", events=[], exists=False, attempts=21),
+     "branch dev: no compute log line for GET http://dev.d1.localhost:1/api/image in /aws/amplify/d1 (CloudWatch "
+     "Logs): expected a line of the route naming s3://b1/img.png after 2024-01-01T00:00:00Z (read 21 times); "
+     "the log group does not exist", None),
+    (log("dev", events=[{"message": "[api/image] s3://b1/other.png: 200"}, {"message": "[api/image] " + "x" * 300}],
+         exists=True),
+     "branch dev: no compute log line for GET http://dev.d1.localhost:1/api/image in /aws/amplify/d1 (CloudWatch "
+     "Logs): expected a line of the route naming s3://b1/img.png after 2024-01-01T00:00:00Z (read 1 times); the "
+     "route logged only: [api/image] s3://b1/other.png: 200 | [api/image]...", None),
+    (log("dev", events=[], exists=True),
+     "branch dev: no compute log line for GET http://dev.d1.localhost:1/api/image in /aws/amplify/d1 (CloudWatch "
+     "Logs): expected a line of the route naming s3://b1/img.png after 2024-01-01T00:00:00Z (read 1 times); the "
+     "branch logged no line of the route", None),
+])
+def test_each_compute_log_verdict(entry, problem, passed):
+    verdict = judge(image_answers=[answer("dev", 200)], image_files=[{"stat": {}}], compute_logs=[entry],
+                    get_started_ms=1704067200999)
+    assert verdict["problems"] == ([] if problem is None else [problem])
+    assert [p for p in verdict["passed"] if ": compute log: " in p] == ([] if passed is None else [passed])
+
+
+def test_a_long_route_line_is_truncated_at_a_word():
+    line = LINE + " " + "word " * 60
+    verdict = judge(image_answers=[answer("dev", 200)], image_files=[{"stat": {}}],
+                    compute_logs=[log("dev", events=[{"message": line}], exists=True)])
+    said = re.search(r'the route logged "(.*)" \(', verdict["passed"][-1]).group(1)
+    assert said.endswith("...") and len(said) <= 200 and line.startswith(said[:-3])
+
+
+def test_the_truncation_keeps_text_up_to_five_characters_over():
+    assert verify._truncate("a" * 205, 200) == "a" * 205
+    assert verify._truncate("abc " * 60, 200) == ("abc " * 60)[:197].rsplit(" ", 1)[0] + "..."
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"bucket_info": []}, "bucket_info must be a mapping, got list"),
+    ({"objects": {}}, "objects must be a list, got dict"),
+    ({"compute_logs": ["x"]}, r"compute_logs\[0\] must be a mapping, got str"),
+    ({"role_info": {"iam_roles": "r1"}}, "role_info.iam_roles must be a list, got str"),
+])
+def test_bad_input_to_the_verdict_is_refused(kwargs, message):
+    with pytest.raises(AnsibleFilterError, match="^verify_verdict: " + message):
+        judge(**kwargs)
