@@ -162,15 +162,16 @@ def test_verify_and_teardown_print_no_secret(empty_account, playbook):
 
 def test_failed_runs_print_no_secret(empty_account, playbook):
     endpoint = empty_account
-    # A secret value Amplify refuses (longer than its 5500 characters): its validation error quotes the value,
-    # cut short; the branch is not made, and the error names the variable, not the value.
+    # A secret value longer than the 5500 characters Amplify takes: refused by site.yml's input check before
+    # anything is made (it used to reach Amplify, after the app was made), naming the variable, not the value.
     too_long = Secrets("long", api_key="apikey-long-SENTINEL-" + "x" * 6000)
+    mark = endpoint.mark()
     failed = playbook(SITE, "-vvv", "--diff", "--limit", "dev", "-e", too_long.extra_vars())
     assert failed.returncode != 0 and failed.recap["dev"]["failed"] == 1, failed
     assert_no_secret(failed, too_long)
-    assert "Value '********' at 'environmentVariables.API_KEY' failed to satisfy constraint" in failed.output, failed
-    [app] = endpoint.apps()
-    assert endpoint.branches(app["appId"]) == {}
+    assert "ssr_secret_environment_variables.API_KEY: the value is 6021 characters long (Amplify takes at most 5500)" in failed.output, failed
+    assert "Nothing was made" in failed.output
+    assert endpoint.writes_since(mark) == [] and endpoint.apps() == []
 
     # Basic auth whose username has a ':' is refused by site.yml's input check before anything is made (the
     # role's own check would refuse it too, later), naming the variable. The account is left as it was.
