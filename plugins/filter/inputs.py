@@ -16,6 +16,10 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.amazon.aws.plugins.module_utils.iam import validate_iam_identifiers
 
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils import inputs
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import AmplifyError
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.compute_roles import AMPLIFY_PRINCIPAL
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.compute_roles import ComputeRoleRef
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.compute_roles import trust_allows_amplify
 
 
 def _role_name(value, option):
@@ -23,6 +27,23 @@ def _role_name(value, option):
         return ["%s: must be an IAM role name (got %r)" % (option, value)]
     problem = validate_iam_identifiers("role", name=value)
     return ["%s: %r is not an IAM role name (up to 64 letters, digits and +=,.@_-: %s)" % (option, value, problem)] if problem else []
+
+
+def _branches(value, option):
+    """Branches as the amplify_app role takes them: each name a Git branch name, its variables (plain and secret)
+    by the environment rules, named as option[index].key."""
+    if not isinstance(value, list):
+        return ["%s: must be a list of branches (got %s)" % (option, type(value).__name__)]
+    problems = []
+    for index, branch in enumerate(value):
+        where = "%s[%d]" % (option, index)
+        if not isinstance(branch, dict):
+            problems.append("%s: must be a mapping with a name (got %s)" % (where, type(branch).__name__))
+            continue
+        problems += inputs.branch_name_problems(branch.get("name"), where + ".name")
+        for key in ("environment_variables", "secret_environment_variables"):
+            problems += inputs.environment_problems(branch.get(key), "%s.%s" % (where, key))
+    return problems
 
 
 def _tags(service):
@@ -39,6 +60,7 @@ RULES = {
     "repository": inputs.repository_problems,
     "bucket_name": inputs.bucket_name_problems,
     "role_name": _role_name,
+    "amplify_branches": _branches,
 }
 
 
@@ -51,6 +73,25 @@ def input_problems(value, kind, option):
     return RULES[kind](value, option)
 
 
+def compute_role_problems(roles, value, option, check_mode=False):
+    """What keeps the role `value` (a role ARN or name, the variable `option`) from being a compute role, judged
+    from `roles` (the iam_roles amazon.aws.iam_role_info returned for its name), by the checks the modules make
+    (module_utils/compute_roles.py): it exists, with that ARN, and trusts amplify.amazonaws.com. In check mode a
+    role that does not exist yet is no problem (an earlier task may create it)."""
+    try:
+        ref = ComputeRoleRef(value, option)
+    except AmplifyError as e:
+        return [e.message]
+    role = next((r for r in roles or [] if isinstance(r, dict) and r.get("role_name") == ref.name), None)
+    if role is None:
+        return [] if check_mode else ["%s: IAM role %r does not exist in this account" % (option, ref.arn or ref.name)]
+    if ref.arn and role.get("arn") != ref.arn:
+        return ["%s: IAM role %s does not exist; the role named %r in this account is %s" % (option, ref.arn, ref.name, role.get("arn"))]
+    if not trust_allows_amplify(role.get("assume_role_policy_document")):
+        return ["%s: the trust policy of IAM role %s does not let %s assume it" % (option, role.get("arn"), AMPLIFY_PRINCIPAL)]
+    return []
+
+
 class FilterModule:
     def filters(self):
-        return {"input_problems": input_problems}
+        return {"input_problems": input_problems, "compute_role_problems": compute_role_problems}

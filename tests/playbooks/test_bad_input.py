@@ -294,6 +294,36 @@ CASES = [
          {"bad_module": "app", "bad_args": {"app_id": "{ssr_id}", "secret_environment_variables": {"API_KEY": "s3cr3t-bad-input-10" + "k" * 5500}}},
          ["secret_environment_variables.API_KEY: the value is 5519 characters long (Amplify takes at most 5500)"], "none",
          INVENTORY, "s3cr3t-bad-input-10"),
+    # -- the roles, by the same rules (filter input_problems): refused before any write (issue 18) ---------------
+    # Was half made: CreateBucket, PutPublicAccessBlock and PutBucketPolicy, then a raw InvalidTag.
+    case("private_bucket: a tag key with aws:", role(
+        "private_bucket", ["private_bucket_tags:", "'aws:owner' starts with aws:"], private_bucket_tags={"aws:owner": "me"},
+        **PRIVATE_BUCKET)),
+    case("iam_compute_role: a tag key with aws:", role(
+        "iam_compute_role", ["iam_compute_role_tags:", "'aws:owner' starts with aws:"],
+        iam_compute_role_tags={"aws:owner": "me"}, **IAM_COMPUTE_ROLE)),
+    case("amplify_app: a branch name with a space", role(
+        "amplify_app", ["amplify_app_branches[0].name:", "is not a Git branch name"],
+        **but(AMPLIFY_APP, amplify_app_branches=[{"name": "my feature"}]))),
+    case("amplify_app: a branch variable that is a map", role(
+        "amplify_app", ["amplify_app_branches[0].environment_variables.CONFIG: must be a string"],
+        **but(AMPLIFY_APP, amplify_app_branches=[{"name": "dev", "environment_variables": {"CONFIG": {"a": 1}}}]))),
+    case("amplify_app: an app name with surrounding spaces", role(
+        "amplify_app", ["amplify_app_name:", "surrounding whitespace"],
+        **but(AMPLIFY_APP, amplify_app_app_id="", amplify_app_name=" %s" % SSR_APP, amplify_app_branches=[{"name": "dev"}]))),
+    case("amplify_app: a repository that is not a URL", role(
+        "amplify_app", ["amplify_app_repository:", "is not an https:// URL"],
+        **but(AMPLIFY_APP, amplify_app_repository="github.com/example/demo", amplify_app_access_token="t",
+              amplify_app_branches=[{"name": "dev"}]))),
+    # Was half made: CreateApp, then the default compute role's check failed, leaving an app with no role.
+    case("amplify_app: a new app with a default compute role that does not exist", role(
+        "amplify_app", ["amplify_app_compute_role:", "does not exist", "Nothing was made"], "reads",
+        **but(AMPLIFY_APP, amplify_app_app_id="", amplify_app_name="bad-input-new-app",
+              amplify_app_compute_role="bad-input-no-such-role", amplify_app_branches=[{"name": "dev"}]))),
+    case("amplify_app: a new app with a default compute role only Lambda may assume", role(
+        "amplify_app", ["amplify_app_compute_role:", "does not let amplify.amazonaws.com assume it", "Nothing was made"],
+        "reads", **but(AMPLIFY_APP, amplify_app_app_id="", amplify_app_name="bad-input-new-app",
+                       amplify_app_compute_role=LAMBDA_ROLE, amplify_app_branches=[{"name": "dev"}]))),
     # -- conflicting options -------------------------------------------------------------------------------
     case("job: job_id with a RELEASE", module(
         "job", ["job_id:", "RELEASE"], "none", app="{ssr_id}", branch_name="dev", job_type="RELEASE", job_id="1")),

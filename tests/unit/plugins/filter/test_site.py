@@ -7,6 +7,7 @@ import pytest
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.amplify_hosting.ssr.plugins.filter.inputs import compute_role_problems
 from ansible_collections.amplify_hosting.ssr.plugins.filter.inputs import input_problems
 from ansible_collections.amplify_hosting.ssr.plugins.filter.site import site_input_problems
 
@@ -95,3 +96,44 @@ def test_input_problems_passes_good_values_and_refuses_unknown_kinds():
         input_problems("x", "colour", "opt")
     with pytest.raises(AnsibleFilterError, match="option must name"):
         input_problems("x", "name", "")
+
+
+def test_input_problems_names_each_branch_by_its_index():
+    branches = [{"name": "dev"}, {"name": "a b", "environment_variables": {"X": {"y": 1}}, "secret_environment_variables": {"K": "v" * 5501}}]
+    assert input_problems(branches, "amplify_branches", "amplify_app_branches") == [
+        "amplify_app_branches[1].name: 'a b' is not a Git branch name (git check-ref-format --branch: "
+        "no spaces, control characters or any of ~ ^ : ? * [ \\)",
+        "amplify_app_branches[1].environment_variables.X: must be a string (got dict; quote it in YAML, or use to_json for structured data)",
+        "amplify_app_branches[1].secret_environment_variables.K: the value is 5501 characters long (Amplify takes at most 5500)",
+    ]
+    assert input_problems("dev", "amplify_branches", "amplify_app_branches") == ["amplify_app_branches: must be a list of branches (got str)"]
+
+
+AMPLIFY_TRUST = {"Statement": [{"Effect": "Allow", "Principal": {"Service": "amplify.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+LAMBDA_TRUST = {"Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+ROLE_ARN = "arn:aws:iam::123456789012:role/demo-compute"
+
+
+def role_read(trust=None, arn=ROLE_ARN):
+    return [{"role_name": arn.rsplit("/", 1)[1], "arn": arn, "assume_role_policy_document": trust or AMPLIFY_TRUST}]
+
+
+@pytest.mark.parametrize("roles, value, check_mode, expected", [
+    (role_read(), "demo-compute", False, []),
+    (role_read(), ROLE_ARN, False, []),
+    ([], "demo-compute", True, []),
+    ([], "demo-compute", False, ["amplify_app_compute_role: IAM role 'demo-compute' does not exist in this account"]),
+    (role_read(LAMBDA_TRUST), "demo-compute", False,
+     ["amplify_app_compute_role: the trust policy of IAM role %s does not let amplify.amazonaws.com assume it" % ROLE_ARN]),
+    (role_read(arn="arn:aws:iam::123456789012:role/x/demo-compute"), ROLE_ARN, False,
+     ["amplify_app_compute_role: IAM role %s does not exist; the role named 'demo-compute' in this account is "
+      "arn:aws:iam::123456789012:role/x/demo-compute" % ROLE_ARN]),
+    ([], "bad name!", False, None),
+])
+def test_compute_role_problems_judges_what_iam_role_info_read(roles, value, check_mode, expected):
+    problems = compute_role_problems(roles, value, "amplify_app_compute_role", check_mode)
+    if expected is None:
+        assert len(problems) == 1 and problems[0].startswith("amplify_app_compute_role: 'bad name!' is neither an IAM role name")
+    else:
+        assert problems == expected
+
