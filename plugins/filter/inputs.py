@@ -51,7 +51,7 @@ def _tags(service):
 
 
 RULES = {
-    "name": lambda value, option: inputs.name_problems(value, option),
+    "name": inputs.name_problems,
     "branch_name": inputs.branch_name_problems,
     "environment": inputs.environment_problems,
     "amplify_tags": _tags("amplify"),

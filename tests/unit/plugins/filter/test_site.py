@@ -53,7 +53,8 @@ def test_good_inputs_have_no_problem(site):
     (dict(basic_auth="ops:pw"), "ssr_basic_auth must be a mapping {username, password}"),
     (dict(basic_auth={"username": "ops"}), "ssr_basic_auth: username and password must both be given"),
     (dict(basic_auth={"username": "o:ps", "password": SECRET}), "ssr_basic_auth: the username must not contain ':'"),
-    (dict(app_basic_auth={"username": "ops", "password": SECRET, "realm": "x"}), "ssr_app_basic_auth takes only username and password (got password, realm, username)"),
+    (dict(app_basic_auth={"username": "ops", "password": SECRET, "realm": "x"}),
+     "ssr_app_basic_auth takes only username and password (got password, realm, username)"),
     (dict(app_basic_auth={"username": "ops", "password": SECRET * 100}), "ssr_app_basic_auth: username and password are too long"),
 ])
 def test_each_problem_names_the_variable_and_never_a_secret(site, changes, expected):
@@ -136,4 +137,3 @@ def test_compute_role_problems_judges_what_iam_role_info_read(roles, value, chec
         assert len(problems) == 1 and problems[0].startswith("amplify_app_compute_role: 'bad name!' is neither an IAM role name")
     else:
         assert problems == expected
-
