@@ -317,11 +317,11 @@ CASES = [
               amplify_app_branches=[{"name": "dev"}]))),
     # Was half made: CreateApp, then the default compute role's check failed, leaving an app with no role.
     case("amplify_app: a new app with a default compute role that does not exist", role(
-        "amplify_app", ["amplify_app_compute_role:", "does not exist", "Nothing was made"], "reads",
+        "amplify_app", ["amplify_app_compute_role:", "does not exist", "The app was not created or changed"], "reads",
         **but(AMPLIFY_APP, amplify_app_app_id="", amplify_app_name="bad-input-new-app",
               amplify_app_compute_role="bad-input-no-such-role", amplify_app_branches=[{"name": "dev"}]))),
     case("amplify_app: a new app with a default compute role only Lambda may assume", role(
-        "amplify_app", ["amplify_app_compute_role:", "does not let amplify.amazonaws.com assume it", "Nothing was made"],
+        "amplify_app", ["amplify_app_compute_role:", "does not let amplify.amazonaws.com assume it", "The app was not created or changed"],
         "reads", **but(AMPLIFY_APP, amplify_app_app_id="", amplify_app_name="bad-input-new-app",
                        amplify_app_compute_role=LAMBDA_ROLE, amplify_app_branches=[{"name": "dev"}]))),
     # -- conflicting options -------------------------------------------------------------------------------
