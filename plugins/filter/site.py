@@ -42,9 +42,8 @@ def _raised(check):
 def _secret_problems(plain, secret):
     if not isinstance(secret, dict):
         return ["ssr_secret_environment_variables must be a mapping of names to values"]
-    problems = _raised(lambda: check_secret_variables(plain if isinstance(plain, dict) else {}, secret))
-    problems = [p.replace("secret_environment_variables:", "ssr_secret_environment_variables:", 1)
-                .replace("also in environment_variables", "also in ssr_environment_variables") for p in problems]
+    problems = _raised(lambda: check_secret_variables(plain if isinstance(plain, dict) else {}, secret,
+                                                      "ssr_secret_environment_variables", "ssr_environment_variables"))
     return problems + inputs.environment_problems(secret, "ssr_secret_environment_variables")
 
 

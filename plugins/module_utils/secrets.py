@@ -158,27 +158,27 @@ def mark_secret_names(client, module, arn, current_tags, names):
     return dict(current_tags, **{SECRET_VARIABLES_TAG: value})
 
 
-def check_secret_variables(plain, secret):
-    """Fail (naming the options) on what can be checked before any call: a name in both environment_variables
-    and secret_environment_variables, and names the secret tag cannot record."""
+def check_secret_variables(plain, secret, option="secret_environment_variables",
+                           plain_option="environment_variables"):
+    """Fail (naming the options: `option` for the secret variables, `plain_option` for the others) on what can be
+    checked before any call: a name in both, and names the secret tag cannot record."""
     if secret is None:
         return
     both = sorted(set(plain or {}) & set(secret))
     if both:
         raise AmplifyError(
-            "secret_environment_variables: %s also in environment_variables; give each variable in one of them"
-            % ", ".join(both)
+            "%s: %s also in %s; give each variable in one of them" % (option, ", ".join(both), plain_option)
         )
     bad = sorted(name for name in secret if not SECRET_NAME_RE.match(name))
     if bad:
         raise AmplifyError(
-            "secret_environment_variables: the name(s) %s cannot be recorded in the tag %s (letters, digits and"
-            " _ . : / = + - @ only)" % (", ".join(repr(name) for name in bad), SECRET_VARIABLES_TAG)
+            "%s: the name(s) %s cannot be recorded in the tag %s (letters, digits and _ . : / = + - @ only)"
+            % (option, ", ".join(repr(name) for name in bad), SECRET_VARIABLES_TAG)
         )
     if len(" ".join(sorted(secret))) > TAG_VALUE_MAX:
         raise AmplifyError(
-            "secret_environment_variables: the names take more than the %d characters the tag %s can hold"
-            % (TAG_VALUE_MAX, SECRET_VARIABLES_TAG)
+            "%s: the names take more than the %d characters the tag %s can hold"
+            % (option, TAG_VALUE_MAX, SECRET_VARIABLES_TAG)
         )
 
 
