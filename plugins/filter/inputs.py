@@ -17,9 +17,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.iam import validate_iam
 
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils import inputs
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import AmplifyError
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.compute_roles import AMPLIFY_PRINCIPAL
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.compute_roles import ComputeRoleRef
-from ansible_collections.amplify_hosting.ssr.plugins.module_utils.compute_roles import trust_allows_amplify
 
 
 def _role_name(value, option):
@@ -75,21 +73,18 @@ def input_problems(value, kind, option):
 
 def compute_role_problems(roles, value, option, check_mode=False):
     """What keeps the role `value` (a role ARN or name, the variable `option`) from being a compute role, judged
-    from `roles` (the iam_roles amazon.aws.iam_role_info returned for its name), by the checks the modules make
-    (module_utils/compute_roles.py): it exists, with that ARN, and trusts amplify.amazonaws.com. In check mode a
-    role that does not exist yet is no problem (an earlier task may create it)."""
+    from `roles` (the iam_roles amazon.aws.iam_role_info returned for its name) by the modules' own judgment
+    (ComputeRoleRef.problem, module_utils/compute_roles.py). In check mode a role that does not exist yet is no
+    problem (an earlier task may create it)."""
     try:
         ref = ComputeRoleRef(value, option)
     except AmplifyError as e:
         return [e.message]
     role = next((r for r in roles or [] if isinstance(r, dict) and r.get("role_name") == ref.name), None)
     if role is None:
-        return [] if check_mode else ["%s: IAM role %r does not exist in this account" % (option, ref.arn or ref.name)]
-    if ref.arn and role.get("arn") != ref.arn:
-        return ["%s: IAM role %s does not exist; the role named %r in this account is %s" % (option, ref.arn, ref.name, role.get("arn"))]
-    if not trust_allows_amplify(role.get("assume_role_policy_document")):
-        return ["%s: the trust policy of IAM role %s does not let %s assume it" % (option, role.get("arn"), AMPLIFY_PRINCIPAL)]
-    return []
+        return [] if check_mode else [ref.missing()]
+    problem = ref.problem({"Arn": role.get("arn"), "AssumeRolePolicyDocument": role.get("assume_role_policy_document")})
+    return [problem] if problem else []
 
 
 class FilterModule:

@@ -117,24 +117,36 @@ class ComputeRoleRef:
         parts = resource_arn.split(":")
         return "arn:%s:iam::%s:role/%s" % (parts[1], parts[4], self.name)
 
+    def missing(self):
+        """The problem of a role that does not exist."""
+        return "%s: IAM role %r does not exist in this account" % (self.option, self.arn or self.name)
+
+    def problem(self, role):
+        """What keeps `role` (as IAM returns it: Arn, AssumeRolePolicyDocument), the one with this name, from being
+        this compute role: another ARN, or a trust policy Amplify may not assume; None when it can be."""
+        if self.arn and role.get("Arn") != self.arn:
+            return "%s: IAM role %s does not exist; %s" % (self.option, self.arn, _unlike(self.arn, role.get("Arn")))
+        if not trust_allows_amplify(role.get("AssumeRolePolicyDocument")):
+            return (
+                "%s: the trust policy of IAM role %s does not let %s assume it; add a statement allowing "
+                "sts:AssumeRole to the service principal %s" % (self.option, role.get("Arn"), AMPLIFY_PRINCIPAL, AMPLIFY_PRINCIPAL)
+            )
+        return None
+
     def read(self, iam, missing_ok=False):
         """The IAM role, once it is known to exist (with this ARN) and to trust Amplify; an AmplifyError naming
-        the option otherwise. One GetRole. With missing_ok, None when no role has the name."""
+        the option otherwise (problem()). One GetRole. With missing_ok, None when no role has the name."""
         try:
             role = iam.get_role(RoleName=self.name)["Role"]
         except is_boto3_error_code("NoSuchEntity"):
             if missing_ok:
                 return None
-            raise AmplifyError("%s: IAM role %r does not exist in this account" % (self.option, self.arn or self.name)) from None
+            raise AmplifyError(self.missing()) from None
         except (ClientError, BotoCoreError) as e:  # pylint: disable=duplicate-except
             raise AmplifyError("Failed to get IAM role %s" % self.name, exception=e) from e
-        if self.arn and role["Arn"] != self.arn:
-            raise AmplifyError("%s: IAM role %s does not exist; %s" % (self.option, self.arn, _unlike(self.arn, role["Arn"])))
-        if not trust_allows_amplify(role.get("AssumeRolePolicyDocument")):
-            raise AmplifyError(
-                "%s: the trust policy of IAM role %s does not let %s assume it; add a statement allowing "
-                "sts:AssumeRole to the service principal %s" % (self.option, role["Arn"], AMPLIFY_PRINCIPAL, AMPLIFY_PRINCIPAL)
-            )
+        problem = self.problem(role)
+        if problem:
+            raise AmplifyError(problem)
         return role
 
     def resolve(self, module, iam, resource_arn):

@@ -125,10 +125,11 @@ def role_read(trust=None, arn=ROLE_ARN):
     ([], "demo-compute", True, []),
     ([], "demo-compute", False, ["amplify_app_compute_role: IAM role 'demo-compute' does not exist in this account"]),
     (role_read(LAMBDA_TRUST), "demo-compute", False,
-     ["amplify_app_compute_role: the trust policy of IAM role %s does not let amplify.amazonaws.com assume it" % ROLE_ARN]),
+     ["amplify_app_compute_role: the trust policy of IAM role %s does not let amplify.amazonaws.com assume it; add a "
+      "statement allowing sts:AssumeRole to the service principal amplify.amazonaws.com" % ROLE_ARN]),
     (role_read(arn="arn:aws:iam::123456789012:role/x/demo-compute"), ROLE_ARN, False,
      ["amplify_app_compute_role: IAM role %s does not exist; the role named 'demo-compute' in this account is "
-      "arn:aws:iam::123456789012:role/x/demo-compute" % ROLE_ARN]),
+      "arn:aws:iam::123456789012:role/x/demo-compute (another path or account)" % ROLE_ARN]),
     ([], "bad name!", False, None),
 ])
 def test_compute_role_problems_judges_what_iam_role_info_read(roles, value, check_mode, expected):
