@@ -42,11 +42,13 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: help venv local-aws local-aws-stop demo demo-repo test sanity units integration molecule lint endpoint-tests \
-        example-test playbook-tests bench bench-compute test-tree collection-link clean browser-deps browser-test example-build
+        example-test playbook-tests bench bench-compute test-tree collection-link clean browser-deps browser-test example-build \
+        test-under-load
 
 help:
 	@echo "make demo            run the whole flow against the local AWS endpoint"
 	@echo "make test            every test: sanity, units, integration, molecule, lint, endpoint"
+	@echo "make test-under-load make test with every core kept busy (hack/cpu_load.py; LOAD_PROCESSES=N)"
 	@echo "make local-aws       start the local AWS endpoint on $(ENDPOINT) (make local-aws-stop stops it)"
 	@echo "make playbook-tests  site/verify/teardown playbooks against the local endpoint (tests/playbooks)"
 	@echo "make bench           API calls and wall time per converge and how they grow (bench/results/latest.md)"
@@ -176,6 +178,16 @@ test: venv
 	$(MAKE) --no-print-directory playbook-tests
 	$(MAKE) --no-print-directory local-aws-stop
 	@echo "make test: all suites passed"
+
+# make test while hack/cpu_load.py keeps the cores busy (one spinning process per core; LOAD_PROCESSES=N for
+# another count), as on a loaded CI machine. The load stops whatever the outcome (also when this shell is
+# killed: --while-pid), and the exit status is make test's. Not run in CI (docs/development.md).
+LOAD_PROCESSES ?=
+test-under-load: venv
+	$(BIN)/python hack/cpu_load.py --while-pid $$$$ $(if $(LOAD_PROCESSES),--processes $(LOAD_PROCESSES)) & load=$$!; \
+	  trap 'kill $$load 2>/dev/null || true; wait $$load 2>/dev/null || true' EXIT; \
+	  status=0; $(MAKE) --no-print-directory test || status=$$?; \
+	  exit $$status
 
 # The demo app as a Git repository, and the endpoint told to clone it for the inventory's repository URL.
 demo-repo: venv

@@ -2,10 +2,31 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from helpers import assert_error, error_of, wait_until
 
+from local_aws.amplify import models
+
 TERMINAL = ("SUCCEED", "FAILED", "CANCELLED")
+
+
+class Clock:
+    """The endpoint's clock, moved only by the test (the endpoint runs in this process): a job's status is a
+    function of it, so each status is seen however slowly the machine runs the test."""
+
+    def __init__(self, monkeypatch):
+        self.now = models._now()  # pylint: disable=protected-access
+        monkeypatch.setattr(models, "_now", lambda: self.now)
+
+    def advance(self, seconds: float) -> None:
+        self.now += datetime.timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    return Clock(monkeypatch)
 
 
 @pytest.fixture
@@ -29,12 +50,21 @@ def watch(amplify, branch, job_id, until, timeout=5.0):
     return seen
 
 
-def test_release_job_runs_to_success(amplify, control, branch):
-    control.configure(job_step_seconds=0.15)
+def test_release_job_runs_to_success(amplify, control, branch, clock):
+    control.configure(job_step_seconds=10)
     job = amplify.start_job(**branch, jobType="RELEASE")["jobSummary"]
     assert job["status"] == "PENDING" and "endTime" not in job
-    seen = watch(amplify, branch, job["jobId"], lambda status: status in TERMINAL)
-    assert seen == ["PENDING", "PROVISIONING", "RUNNING", "SUCCEED"]
+
+    def status():
+        return amplify.get_job(**branch, jobId=job["jobId"])["job"]["summary"]["status"]
+
+    seen = [status()]
+    for _ in range(3):
+        clock.advance(9.9)
+        seen.append(status())  # a phase lasts the whole step...
+        clock.advance(0.1)
+        seen.append(status())  # ... and ends with it
+    assert seen == ["PENDING", "PENDING", "PROVISIONING", "PROVISIONING", "RUNNING", "RUNNING", "SUCCEED"]
     done = amplify.get_job(**branch, jobId=job["jobId"])["job"]
     assert done["summary"]["endTime"] > done["summary"]["startTime"]
     assert [(s["stepName"], s["status"]) for s in done["steps"]] == [
@@ -50,13 +80,21 @@ def test_get_job_reports_steps_while_running(amplify, control, branch):
     assert [(s["stepName"], s["status"]) for s in steps] == [("BUILD", "RUNNING"), ("DEPLOY", "PENDING"), ("VERIFY", "PENDING")]
 
 
-def test_stop_job_cancels_a_running_job(amplify, control, branch):
-    control.configure(job_step_seconds=0.3)
+def test_stop_job_cancels_a_running_job(amplify, control, branch, clock):
+    control.configure(job_step_seconds=10)
     job_id = amplify.start_job(**branch, jobType="RELEASE")["jobSummary"]["jobId"]
-    watch(amplify, branch, job_id, lambda status: status == "RUNNING")
+
+    def status():
+        return amplify.get_job(**branch, jobId=job_id)["job"]["summary"]["status"]
+
+    clock.advance(25)
+    assert status() == "RUNNING"
     stopped = amplify.stop_job(**branch, jobId=job_id)["jobSummary"]
     assert stopped["status"] == "CANCELLING"
-    assert watch(amplify, branch, job_id, lambda status: status in TERMINAL) == ["CANCELLING", "CANCELLED"]
+    clock.advance(9.9)
+    assert status() == "CANCELLING"  # not SUCCEED, though the job would have ended by now
+    clock.advance(0.1)
+    assert status() == "CANCELLED"
     job = amplify.get_job(**branch, jobId=job_id)["job"]
     assert "endTime" in job["summary"]
     assert {s["status"] for s in job["steps"]} == {"CANCELLED"}

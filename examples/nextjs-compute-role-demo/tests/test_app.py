@@ -32,7 +32,7 @@ NEXT_BIN = APP_DIR / "node_modules" / ".bin" / "next"
 OBJECT_KEY = "images/amplify-logo.png"
 BUTTON_TEXT = "Reveal the private image"
 START_TIMEOUT = 60.0  # seconds for `next start` to answer
-LOG_TIMEOUT = 5.0  # seconds for a log line to reach the server's output file
+LOG_TIMEOUT = 30.0  # seconds for a log line to reach the server's output file (generous: a loaded machine)
 ROUTE_VARIABLES = ("BUCKET_NAME", "OBJECT_KEY")
 # The dummy keys the Makefile exports (these defaults only when run otherwise): must never be logged.
 ACCESS_KEY_ID = os.environ.get("AWS_ACCESS_KEY_ID", "local-aws-access-key")
