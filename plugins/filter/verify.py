@@ -24,6 +24,7 @@ from urllib.parse import unquote_plus, urlsplit
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils import grants
 from ansible_collections.amplify_hosting.ssr.plugins.plugin_utils.ownership import (
     expect,
     expect_items,
@@ -88,7 +89,7 @@ def _float(value, what, filter_name):
 
 # --- verify_input_problems ------------------------------------------------------------------------------------
 def verify_input_problems(names, branches=None, object_url_template="", compute_log_retries=0, compute_log_delay=0,
-                          expected_image="", image=None):
+                          expected_image="", image=None, role_policy=None):
     """What is wrong with the role's variables, one message per failed check, in the order the role checks."""
     name = "verify_input_problems"
     expect(names, "mapping", "the names (input)", name)
@@ -111,6 +112,16 @@ def verify_input_problems(names, branches=None, object_url_template="", compute_
                         % (compute_log_retries, compute_log_delay))
     if expected_image and not _get(image, "stat", "isreg", default=False):
         problems.append("verify_expected_image: %s is not a file" % expected_image)
+    policy = expect({} if role_policy is None else role_policy, "mapping", "role_policy", name)
+    problems += grants.grant_problems(policy.get("grants", []), "verify_role_grants")
+    problems += grants.managed_policy_problems(policy.get("managed_policies", []), "verify_role_managed_policies")
+    problems += grants.policy_arn_problems(policy.get("permissions_boundary", ""), "verify_role_permissions_boundary",
+                                           allow_empty=True)
+    problems += grants.trust_condition_problems(policy.get("source_account", ""), policy.get("source_arn", ""),
+                                                "verify_role_source_account", "verify_role_source_arn")
+    inline = policy.get("inline_policies", {})
+    if not isinstance(inline, Mapping):
+        problems.append("verify_role_inline_policies: must be a mapping of policy names to documents")
     return problems
 
 
@@ -247,6 +258,25 @@ def _judge_role(verdict, role_name, found, wanted):
                         % (label, to_json(document)))
     problems += _ownership_problem(label, tags_of(found), wanted)
     verdict.judge(problems, "%s: trusts amplify.amazonaws.com, tagged" % label)
+
+
+def _judge_least_privilege(verdict, role_name, found, audit):
+    """The compute_role_audit module's findings (fail_on=never): each excess, and each grant that is missing.
+    Its "does not exist" and "does not trust Amplify" findings are _judge_role's, not repeated here."""
+    if not found or not audit:
+        return
+    if audit.get("failed") or "findings" not in audit:
+        return verdict.judge(["IAM role %s: the least-privilege audit failed: %s" % (role_name, audit.get("msg", ""))],
+                             None)
+    repeated = [f for f in audit["findings"] if f.get("kind") == "role" or (f.get("kind") == "trust" and not f.get("excess"))]
+    problems = [str(f.get("message")) for f in audit["findings"] if f not in repeated]
+    expected = audit.get("expected") or {}
+    verdict.judge(problems, "IAM role %s: least privilege: trusts amplify.amazonaws.com only, with exactly the inline"
+                  " policies asked for (%s), the managed policies asked for (%s), and the boundary asked for (%s)"
+                  % (role_name, ", ".join(sorted(expected.get("inline_policies") or {})) or "none",
+                     ", ".join(expected.get("managed_policies") or []) or "none",
+                     "not judged" if expected.get("permissions_boundary") is None
+                     else expected.get("permissions_boundary") or "none"))
 
 
 def _judge_app(verdict, app, matches):
@@ -390,11 +420,12 @@ def _summary(environment, bucket, buckets, role, objects, app_match, branches, l
 def verify_verdict(environment, bucket="", object_keys=None, role_name="", app="", branches=None, expected_image="",
                    image=None, require_app_url=False, app_url_timeout=5, compute_log=True, bucket_info=None,
                    objects=None, anonymous=None, role_info=None, apps=None, branch_listing=None, image_answers=None,
-                   image_files=None, compute_logs=None, get_started_ms=0):
+                   image_files=None, compute_logs=None, get_started_ms=0, role_audit=None):
     """Every check's verdict, in the role's order: problems, passed, skipped; and the summary."""
     name = "verify_verdict"
     expect(environment, "string", "the environment (input)", name)
-    for what, value in (("bucket_info", bucket_info), ("role_info", role_info), ("image", image)):
+    for what, value in (("bucket_info", bucket_info), ("role_info", role_info), ("image", image),
+                        ("role_audit", role_audit)):
         expect({} if value is None else value, "mapping", what, name)
     lists = {}
     for what, value in (("objects", objects), ("anonymous", anonymous), ("image_answers", image_answers),
@@ -413,6 +444,7 @@ def verify_verdict(environment, bucket="", object_keys=None, role_name="", app="
     _judge_bucket(verdict, bucket, _first(buckets), wanted)
     _judge_objects(verdict, bucket, lists["objects"], lists["anonymous"])
     _judge_role(verdict, role_name, role, wanted)
+    _judge_least_privilege(verdict, role_name, role, role_audit or {})
     _judge_app(verdict, app, targets["app_matches"])
     if app_match:
         _judge_branches(verdict, app_match, branches, listed, wanted)
