@@ -19,7 +19,8 @@ from ansible_collections.amplify_hosting.ssr.plugins.module_utils import grants
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils import inputs
 
 PREFIX = "iam_compute_role_"
-SESSION_MIN, SESSION_MAX = 3600, 43200
+SESSION_MIN = 3600
+SESSION_MAX = 43200
 
 
 def compute_role_trust_policy(source_account="", source_arn=""):

@@ -460,3 +460,106 @@ def test_the_truncation_keeps_text_up_to_five_characters_over():
 def test_bad_input_to_the_verdict_is_refused(kwargs, message):
     with pytest.raises(AnsibleFilterError, match="^verify_verdict: " + message):
         judge(**kwargs)
+
+
+# --- least privilege: verify_input_problems(role_policy=...) and verify_verdict(role_audit=...) ------------------
+ROLE_POLICY = {"grants": [{"bucket": "site-private", "prefix": "img/", "access": "list"}],
+               "managed_policies": ["AmazonS3ReadOnlyAccess"], "permissions_boundary": "",
+               "source_account": "123456789012", "source_arn": "arn:aws:amplify:*:123456789012:apps/*",
+               "inline_policies": {}}
+
+
+def test_right_role_policy_variables_have_no_problem():
+    assert verify_input_problems(NAMES, object_url_template=TEMPLATE, role_policy=ROLE_POLICY) == []
+    assert verify_input_problems(NAMES, object_url_template=TEMPLATE, role_policy={}) == []
+
+
+def test_each_wrong_role_policy_variable_is_named():
+    problems = verify_input_problems(NAMES, object_url_template=TEMPLATE, role_policy={
+        "grants": [{"bucket": "site-private", "prefix": "img/*"}], "managed_policies": ["not a name"],
+        "permissions_boundary": "boundary", "source_account": "1", "source_arn": "arn:aws:s3:::x",
+        "inline_policies": ["own"]})
+    assert [p.split(":")[0] for p in problems] == [
+        "verify_role_grants[0].prefix", "verify_role_managed_policies[0]", "verify_role_permissions_boundary",
+        "verify_role_source_account", "verify_role_source_arn", "verify_role_inline_policies"]
+    assert problems[-1] == "verify_role_inline_policies: must be a mapping of policy names to documents"
+
+
+def test_a_role_policy_that_is_not_a_mapping_is_refused():
+    with pytest.raises(AnsibleFilterError, match="^verify_input_problems: role_policy must be a mapping, got list"):
+        verify_input_problems(NAMES, object_url_template=TEMPLATE, role_policy=[])
+
+
+def audited(*findings, **expected):
+    """A compute_role_audit result (fail_on=never) with these findings, each (kind, excess, message)."""
+    found = [{"kind": kind, "excess": excess, "message": message} for kind, excess, message in findings]
+    return {"changed": False, "failed": False, "exists": True, "compliant": not found, "findings": found,
+            "expected": dict({"trust_conditions": {}, "inline_policies": {"r1-grants": {}},
+                              "managed_policies": [], "permissions_boundary": None}, **expected)}
+
+
+LEAST = ("IAM role r1: least privilege: trusts amplify.amazonaws.com only, with exactly the inline policies asked"
+         " for (%s), the managed policies asked for (%s), and the boundary asked for (%s)")
+
+
+def test_a_compliant_audit_passes_saying_what_was_proved():
+    verdict = judge(role_audit=audited())
+    assert verdict["problems"] == []
+    assert verdict["passed"][2:4] == ["IAM role r1: trusts amplify.amazonaws.com, tagged",
+                                      LEAST % ("r1-grants", "none", "not judged")]
+    verdict = judge(role_audit=audited(inline_policies={"b": {}, "a": {}}, permissions_boundary="",
+                                       managed_policies=["AmazonS3ReadOnlyAccess", "X"]))
+    assert LEAST % ("a, b", "AmazonS3ReadOnlyAccess, X", "none") in verdict["passed"]
+    boundary = "arn:aws:iam::123456789012:policy/boundary"
+    assert LEAST % ("none", "none", boundary) in judge(role_audit=audited(
+        inline_policies={}, permissions_boundary=boundary))["passed"]
+
+
+def test_without_an_audit_nothing_is_judged_of_least_privilege():
+    assert not [p for p in judge()["passed"] if "least privilege" in p]
+    assert not [p for p in judge(role_audit={})["passed"] if "least privilege" in p]
+
+
+def test_each_finding_is_a_problem_and_the_check_does_not_pass():
+    verdict = judge(role_audit=audited(
+        ("statement", True, "IAM role r1: inline policy r1-grants: Allow s3:* on * is beyond what is asked for"),
+        ("managed_policy", False, "IAM role r1: managed policy X is not attached"),
+        ("trust", True, "IAM role r1: trust policy statement 1: trusts AWS * besides amplify.amazonaws.com")))
+    assert verdict["problems"] == [
+        "IAM role r1: inline policy r1-grants: Allow s3:* on * is beyond what is asked for",
+        "IAM role r1: managed policy X is not attached",
+        "IAM role r1: trust policy statement 1: trusts AWS * besides amplify.amazonaws.com"]
+    assert not [p for p in verdict["passed"] if "least privilege" in p]
+
+
+def test_what_the_role_check_already_says_is_not_repeated():
+    deny = {"Statement": [{"Effect": "Deny", "Principal": {"Service": "amplify.amazonaws.com"}, "Action": "*"}]}
+    verdict = judge(role_info=good_role(assume_role_policy_document=deny), role_audit=audited(
+        ("trust", False, "IAM role r1: its trust policy does not allow amplify.amazonaws.com to sts:AssumeRole"),
+        ("role", False, "role: IAM role 'r1' does not exist in this account")))
+    assert verdict["problems"] == [
+        "IAM role r1: its trust policy does not allow amplify.amazonaws.com to sts:AssumeRole (trust policy: %s)"
+        % json.dumps(deny)]
+    # Nothing else found: least privilege holds for what the audit could judge.
+    assert LEAST % ("r1-grants", "none", "not judged") in verdict["passed"]
+
+
+def test_no_role_no_least_privilege_verdict():
+    verdict = judge(role_info={"iam_roles": []}, role_audit=audited(("statement", True, "never shown")))
+    assert "never shown" not in verdict["problems"]
+    assert "IAM role r1: does not exist" in verdict["problems"]
+
+
+@pytest.mark.parametrize("audit", [
+    {"failed": True, "msg": "Failed to get IAM role r1: AccessDenied"},
+    {"failed": False, "msg": "Failed to get IAM role r1: AccessDenied"},  # no findings: it did not run through
+])
+def test_a_failed_audit_is_a_problem_naming_why(audit):
+    verdict = judge(role_audit=audit)
+    assert verdict["problems"] == [
+        "IAM role r1: the least-privilege audit failed: Failed to get IAM role r1: AccessDenied"]
+
+
+def test_a_role_audit_that_is_not_a_mapping_is_refused():
+    with pytest.raises(AnsibleFilterError, match="^verify_verdict: role_audit must be a mapping, got list"):
+        judge(role_audit=[])
