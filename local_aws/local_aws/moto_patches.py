@@ -19,6 +19,7 @@ def apply() -> None:
     keep_role_fields_an_update_leaves_out()
     skip_statements_whose_condition_is_not_met()
     forget_a_deleted_buckets_tags()
+    page_object_versions_as_s3_does()
     _applied = True
 
 
@@ -130,3 +131,101 @@ def forget_a_deleted_buckets_tags() -> None:
         return deleted
 
     S3Backend.delete_bucket = delete_bucket_and_its_tags
+
+
+# ListObjectVersions returns at most this many entries (versions, delete markers and common prefixes) a page.
+S3_MAX_KEYS = 1000
+
+
+class _ListedVersion:
+    """A version or delete marker as one listing shows it: whether it is the latest is the listing's to say."""
+
+    def __init__(self, version, is_latest: bool):
+        self._version = version
+        self.is_latest = is_latest
+
+    def __getattr__(self, name):
+        return getattr(self._version, name)
+
+
+def object_version_entries(keys, prefix: str = "", delimiter: str | None = None, key_marker: str | None = None,
+                           version_id_marker: str | None = None) -> list:
+    """Every entry a version listing holds after the markers, in S3's order: keys in ascending (UTF-8 binary)
+    order, each key's versions and delete markers newest first; a common prefix in place of its keys.
+
+    ``keys`` maps each key to its versions, oldest first (moto's _VersionedKeyStore.iterlists()). An entry is
+    ``(name, version, is_latest)``, with version None for a common prefix. The markers are exclusive, as S3
+    resumes: ``key_marker`` alone starts after that key (all its versions); with ``version_id_marker``, after
+    that version of that key (a version not among the key's starts after the key). A common prefix equal to
+    ``key_marker`` was the previous page's last entry.
+    """
+    entries = []
+    listed_prefixes = set()
+    for name, versions in sorted(keys, key=lambda item: item[0]):
+        if not name.startswith(prefix) or (key_marker is not None and name < key_marker):
+            continue
+        newest_first = [(version, index == 0) for index, version in enumerate(reversed(versions))]
+        if key_marker is not None and name == key_marker:
+            ids = [version.version_id for version, _latest in newest_first]
+            after = ids.index(version_id_marker) + 1 if version_id_marker in ids else len(ids)
+            newest_first = newest_first[after:]
+        if not newest_first:
+            continue
+        rest = name[len(prefix):]
+        if delimiter and delimiter in rest:
+            common = prefix + rest[:rest.index(delimiter) + len(delimiter)]
+            if common != key_marker and common not in listed_prefixes:
+                listed_prefixes.add(common)
+                entries.append((common, None, False))
+            continue
+        entries.extend((name, version, latest) for version, latest in newest_first)
+    return entries
+
+
+def page_object_versions_as_s3_does() -> None:
+    """ListObjectVersions pages as S3 does: at most 1000 entries a page, resuming right after the markers.
+
+    What S3 documents (botocore's S3 model, data/s3/2006-03-01/service-2.json, ListObjectVersionsRequest and
+    ListObjectVersionsOutput; the API reference, https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectVersions.html):
+    MaxKeys "returns up to 1,000 key names ... will never contain more", a common prefix counts as one; when more
+    entries match, IsTruncated is true and NextKeyMarker/NextVersionIdMarker are given back as key-marker and
+    version-id-marker to list the rest. (The reference calls them "the first key/version not returned"; S3 in
+    fact returns the page's last entry, and resumes *after* the markers, as moto, boto3's paginator and the AWS
+    CLI assume: the output's KeyMarker "marks the last key returned".) version-id-marker needs key-marker.
+
+    moto 5.2 pages, but: (1) MaxKeys above 1000 returns that many; (2) key-marker without version-id-marker
+    skips the keys before it and then exactly one version more, so the marker key's other versions are listed
+    again, and when the marker key is gone (deleted between pages) the next key's newest version is never
+    listed; (3) a version-id-marker that is not one of the marker key's versions gives an empty, untruncated
+    page, ending the listing early; (4) versions are ordered by LastModified, so two written in the same
+    millisecond list oldest first and the wrong one IsLatest; (5) each page deep-copies every version of the
+    bucket. local_aws/tests/test_object_version_pages.py shows each correction.
+    """
+    from moto.s3.exceptions import InvalidArgumentError
+    from moto.s3.models import FakeDeleteMarker, S3Backend
+
+    def list_object_versions(self, bucket_name, delimiter=None, key_marker=None, max_keys=S3_MAX_KEYS, prefix="",
+                             version_id_marker=None):
+        if version_id_marker and not key_marker:
+            raise InvalidArgumentError("A version-id marker cannot be specified without a key marker.",
+                                       "version-id-marker", version_id_marker)
+        bucket = self.get_bucket(bucket_name)
+        limit = S3_MAX_KEYS if max_keys is None else max(0, min(int(max_keys), S3_MAX_KEYS))
+        entries = object_version_entries(bucket.keys.iterlists(), prefix or "", delimiter, key_marker or None,
+                                         version_id_marker or None)
+        page = entries[:limit]
+        versions, markers, common_prefixes = [], [], []
+        for name, version, latest in page:
+            if version is None:
+                common_prefixes.append(name)
+            elif isinstance(version, FakeDeleteMarker):
+                markers.append(_ListedVersion(version, latest))
+            else:
+                versions.append(_ListedVersion(version, latest))
+        next_key_marker = next_version_id_marker = None
+        if len(entries) > len(page) and page:
+            next_key_marker, last, _latest = page[-1]
+            next_version_id_marker = None if last is None else last.version_id
+        return versions, common_prefixes, markers, next_key_marker, next_version_id_marker
+
+    S3Backend.list_object_versions = list_object_versions

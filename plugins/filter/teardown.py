@@ -7,9 +7,10 @@
 
 teardown_selection: what the teardown role may delete, from what it read.
 
-Pure data in, data out: the role's read tasks (app_info, branch_info, s3_bucket_info, s3_object_info,
+Pure data in, data out: the role's read tasks (app_info, branch_info, s3_bucket_info, s3_empty in check mode,
 iam_role_info) register their results, and this filter decides, from those results alone, which app, branches,
-bucket and IAM role are the environment's, which are look-alikes left alone, and what the plan is. The role calls
+bucket and IAM role are the environment's, which are look-alikes left alone, what the plan is, and why nothing may
+be deleted (a bucket holding objects this collection did not upload for the environment, without force). The role calls
 it again after each read; a result that is not read yet (or skipped) counts as found nothing.
 
 teardown_branches_left: the branches left in an app once environments are torn down (playbooks/teardown.yml deletes
@@ -34,6 +35,8 @@ from ansible_collections.amplify_hosting.ssr.plugins.plugin_utils.ownership impo
 
 NAME = "teardown_selection"
 MODES = ("clear_roles", "delete_branches", "delete_app")
+# How many keys a refused bucket's message names.
+SHOWN_KEYS = 20
 
 
 def _listed(result, key, what):
@@ -94,7 +97,20 @@ def _owned_resource(found, key, wanted):
     return bool(found) and carries(tags_of(found[0], key), wanted)
 
 
-def refusals(decision, environment, app, mode, bucket, force_empty_bucket):
+def bucket_refusal(bucket, environment, foreign_keys, foreign_versions):
+    """The refusal of a bucket holding objects without the environment's ownership tags: the first SHOWN_KEYS
+    keys, and how many there are."""
+    shown = foreign_keys[:SHOWN_KEYS]
+    more = len(foreign_keys) - len(shown)
+    return ("teardown_bucket: bucket %s holds %d object(s) (%d version(s)) without the tags managed-by=%s"
+            " environment=%s, which this collection did not upload: %s%s. The teardown deletes only the objects it"
+            " uploaded; delete or move the others, or set teardown_force_empty_bucket=true to delete every object"
+            " with the bucket. Nothing was deleted; this environment's branch, bucket and IAM role are kept."
+            % (bucket, len(foreign_keys), foreign_versions, MANAGED_BY, environment, ", ".join(shown),
+               " and %d more" % more if more else ""))
+
+
+def refusals(decision, environment, app, mode, bucket):
     """Why the teardown must not delete anything (the checks of main.yml, in their order); [] when it may."""
     found = []
     owned_apps = decision["owned_apps"]
@@ -111,17 +127,37 @@ def refusals(decision, environment, app, mode, bucket, force_empty_bucket):
                      " environment=%s (%s); deleting the app would delete them. Use"
                      " teardown_amplify_mode=delete_branches with teardown_branches instead. Nothing was deleted."
                      % (decision["app_id"], MANAGED_BY, environment, ", ".join(decision["foreign_app_branches"])))
-    keys = decision["bucket_keys"]
-    if keys and not force_empty_bucket:
-        found.append("teardown_bucket: bucket %s holds %d object(s) (%s%s); set teardown_force_empty_bucket=true to"
-                     " delete them with the bucket. Nothing was deleted."
-                     % (bucket, len(keys), ", ".join(keys[:5]), ", ..." if len(keys) > 5 else ""))
+    if decision["bucket_foreign_keys"]:
+        found.append(bucket_refusal(bucket, environment, decision["bucket_foreign_keys"],
+                                    decision["bucket_foreign_versions"]))
     return found
+
+
+def _scanned(object_scan):
+    """What s3_empty (check mode) found: (entries to delete, their keys, foreign keys, foreign version count)."""
+    scan = expect({} if object_scan is None else object_scan, "mapping", "object_scan", NAME)
+    entries = expect_items(scan.get("deleted", []), "mapping", "object_scan.deleted", NAME)
+    keys = expect_items(scan.get("deleted_keys", []), "string", "object_scan.deleted_keys", NAME)
+    foreign = expect_items(scan.get("refused_keys", []), "string", "object_scan.refused_keys", NAME)
+    counts = expect(scan.get("counts", {}), "mapping", "object_scan.counts", NAME)
+    return entries, keys, foreign, counts.get("refused_versions", len(foreign))
+
+
+def bucket_step(bucket, entries, keys, force):
+    """The plan's line for emptying the bucket ('' when there is nothing to delete)."""
+    if not entries:
+        return ""
+    markers = len([e for e in entries if e.get("delete_marker")])
+    what = "delete the %d object version(s) and %d delete marker(s) of %d key(s)" % (
+        len(entries) - markers, markers, len(keys))
+    if force:
+        return "%s in bucket %s: every object, whatever its tags (teardown_force_empty_bucket)" % (what, bucket)
+    return "%s that this collection uploaded to bucket %s" % (what, bucket)
 
 
 def teardown_selection(environment, app="", branches=None, mode="delete_branches", bucket="", role_name="",
                        force_empty_bucket=False, app_listing=None, app_branch_listings=None, branch_listing=None,
-                       bucket_info=None, object_listing=None, role_info=None, app_role_info=None):
+                       bucket_info=None, object_scan=None, role_info=None, app_role_info=None):
     """What is this environment's, what is left alone (skipped), what is deleted or cleared (plan), and why
     nothing may be deleted (refusals)."""
     expect(environment, "string", "the environment (input)", NAME)
@@ -161,8 +197,10 @@ def teardown_selection(environment, app="", branches=None, mode="delete_branches
     # --- S3 and IAM ---
     buckets = _listed({} if bucket_info is None else bucket_info, "buckets", "bucket_info")
     bucket_owned = _owned_resource(buckets, "bucket_tagging", wanted)
-    object_listing = expect({} if object_listing is None else object_listing, "mapping", "object_listing", NAME)
-    bucket_keys = expect_items(object_listing.get("s3_keys", []), "string", "object_listing.s3_keys", NAME)
+    if not isinstance(force_empty_bucket, bool):
+        raise AnsibleFilterError("%s: force_empty_bucket must be a boolean (give teardown_force_empty_bucket | bool),"
+                                 " got %r" % (NAME, force_empty_bucket))
+    bucket_objects, bucket_keys, foreign_keys, foreign_versions = _scanned(object_scan)
     roles = _listed({} if role_info is None else role_info, "iam_roles", "role_info")
     role_owned = _owned_resource(roles, "tags", wanted)
 
@@ -203,8 +241,9 @@ def teardown_selection(environment, app="", branches=None, mode="delete_branches
         plan.append("clear the default compute role of app %s (%s)" % (app_id, app_compute_role))
     if mode == "delete_app" and app_id:
         plan.append("delete app %s (%s) with its branches" % (app_id, app))
-    if bucket_keys:
-        plan.append("delete the %d object(s) of bucket %s" % (len(bucket_keys), bucket))
+    emptying = bucket_step(bucket, bucket_objects, bucket_keys, force_empty_bucket)
+    if emptying and not foreign_keys:
+        plan.append(emptying)
     if bucket_owned:
         plan.append("delete bucket %s" % bucket)
     if role_owned:
@@ -218,13 +257,17 @@ def teardown_selection(environment, app="", branches=None, mode="delete_branches
         "owned_branches": owned_branches,
         "foreign_app_branches": foreign_app_branches,
         "bucket_owned": bucket_owned,
+        "ownership_tags": wanted,
+        "bucket_objects": bucket_objects,
         "bucket_keys": bucket_keys,
+        "bucket_foreign_keys": foreign_keys,
+        "bucket_foreign_versions": foreign_versions,
         "role_owned": role_owned,
         "clear_app_role": clear_app_role,
         "skipped": skipped,
         "plan": plan,
     })
-    decision["refusals"] = refusals(decision, environment, app, mode, bucket, force_empty_bucket)
+    decision["refusals"] = refusals(decision, environment, app, mode, bucket)
     return decision
 
 

@@ -67,7 +67,11 @@ def test_nothing_named_or_nothing_read_plans_nothing():
     ("dev", {"app_branch_listings": {"results": [{"branches": [branch("dev", OURS)], "item": "a1"}]},
              "branches": ["dev"]},
      "app_branch_listings.results[0].item must be a mapping, got str"),
-    ("dev", {"object_listing": {"s3_keys": "a"}}, "object_listing.s3_keys must be a list, got str"),
+    ("dev", {"object_scan": {"deleted_keys": "a"}}, "object_scan.deleted_keys must be a list, got str"),
+    ("dev", {"object_scan": {"refused_keys": [1]}}, "object_scan.refused_keys[0] must be a string, got int"),
+    ("dev", {"object_scan": {"deleted": ["a"]}}, "object_scan.deleted[0] must be a mapping, got str"),
+    ("dev", {"force_empty_bucket": "false"},
+     "force_empty_bucket must be a boolean (give teardown_force_empty_bucket | bool), got 'false'"),
 ])
 def test_bad_input_is_refused_with_a_message_naming_it(environment, kwargs, message):
     with pytest.raises(AnsibleFilterError, match="^teardown_selection: %s$" % re.escape(message)):
@@ -226,13 +230,39 @@ def test_an_app_without_a_default_role_has_nothing_to_clear():
 
 
 # --- the bucket and the IAM role ---------------------------------------------------------------------------
-def test_an_owned_bucket_and_role_are_deleted_in_order_after_amplify():
-    decision = teardown_selection("dev", bucket="b1", role_name="r1", force_empty_bucket=True,
-                                  bucket_info={"buckets": [{"name": "b1", "bucket_tagging": dict(OURS, extra="x")}]},
-                                  object_listing={"s3_keys": ["a.png", "b.png"]}, role_info=role())
+def scan(deleted=(), refused=(), refused_versions=None):
+    """What amplify_hosting.ssr.s3_empty (check mode) registers: deleted [(key, version id, delete marker)],
+    refused keys."""
+    entries = [{"key": k, "version_id": v, "delete_marker": m} for k, v, m in deleted]
+    return {"changed": bool(entries), "deleted": entries, "deleted_keys": sorted(set(k for k, _v, _m in deleted)),
+            "refused_keys": list(refused),
+            "counts": {"refused_versions": len(refused) if refused_versions is None else refused_versions}}
+
+
+OWNED_BUCKET = {"buckets": [{"name": "b1", "bucket_tagging": dict(OURS, extra="x")}]}
+TWO_OBJECTS = [("a.png", "v2", False), ("a.png", "v1", False), ("a.png", "m1", True), ("b.png", "null", False)]
+
+
+@pytest.mark.parametrize("force, step", [
+    (False, "delete the 3 object version(s) and 1 delete marker(s) of 2 key(s) that this collection uploaded to "
+            "bucket b1"),
+    (True, "delete the 3 object version(s) and 1 delete marker(s) of 2 key(s) in bucket b1: every object, whatever "
+           "its tags (teardown_force_empty_bucket)"),
+])
+def test_an_owned_bucket_and_role_are_deleted_in_order_after_amplify(force, step):
+    decision = teardown_selection("dev", bucket="b1", role_name="r1", force_empty_bucket=force,
+                                  bucket_info=OWNED_BUCKET, object_scan=scan(TWO_OBJECTS), role_info=role())
     assert decision["bucket_owned"] is True and decision["role_owned"] is True and decision["refusals"] == []
-    assert decision["plan"] == ["delete the 2 object(s) of bucket b1", "delete bucket b1",
+    assert decision["plan"] == [step, "delete bucket b1",
                                 "delete IAM role r1 with its inline policies and managed policy attachments"]
+    assert decision["bucket_keys"] == ["a.png", "b.png"] and decision["bucket_foreign_keys"] == []
+    assert [o["version_id"] for o in decision["bucket_objects"]] == ["v2", "v1", "m1", "null"]
+    assert decision["ownership_tags"] == OURS
+
+
+def test_an_empty_owned_bucket_is_deleted_without_an_objects_step():
+    decision = teardown_selection("dev", bucket="b1", bucket_info=OWNED_BUCKET, object_scan=scan())
+    assert decision["plan"] == ["delete bucket b1"] and decision["refusals"] == []
 
 
 def test_look_alike_bucket_and_role_are_skipped_with_their_tags():
@@ -248,24 +278,42 @@ def test_look_alike_bucket_and_role_are_skipped_with_their_tags():
     ]
 
 
-@pytest.mark.parametrize("keys, listed", [
-    (["a"], "a"),
-    (["k%d" % i for i in range(5)], "k0, k1, k2, k3, k4"),
-    (["k%d" % i for i in range(6)], "k0, k1, k2, k3, k4, ..."),
+@pytest.mark.parametrize("keys, versions, listed", [
+    (["by-hand.txt"], 1, "by-hand.txt"),
+    (["k%02d" % i for i in range(20)], 40, ", ".join("k%02d" % i for i in range(20))),
+    (["k%02d" % i for i in range(25)], 26, ", ".join("k%02d" % i for i in range(20)) + " and 5 more"),
 ])
-def test_a_bucket_holding_objects_is_refused_without_force(keys, listed):
-    decision = teardown_selection("dev", bucket="b1", bucket_info={"buckets": [{"bucket_tagging": OURS}]},
-                                  object_listing={"s3_keys": keys})
+def test_a_bucket_holding_objects_not_tagged_for_the_environment_is_refused_naming_20_keys(keys, versions, listed):
+    decision = teardown_selection("dev", bucket="b1", bucket_info=OWNED_BUCKET,
+                                  object_scan=scan(refused=keys, refused_versions=versions))
     assert decision["refusals"] == [
-        "teardown_bucket: bucket b1 holds %d object(s) (%s); set teardown_force_empty_bucket=true to delete them with "
-        "the bucket. Nothing was deleted." % (len(keys), listed)]
+        "teardown_bucket: bucket b1 holds %d object(s) (%d version(s)) without the tags managed-by=amplify_hosting.ssr "
+        "environment=dev, which this collection did not upload: %s. The teardown deletes only the objects it uploaded;"
+        " delete or move the others, or set teardown_force_empty_bucket=true to delete every object with the bucket."
+        " Nothing was deleted; this environment's branch, bucket and IAM role are kept."
+        % (len(keys), versions, listed)]
+    assert decision["bucket_foreign_keys"] == keys and decision["bucket_objects"] == []
+    # The plan says what would go once the refusal is resolved: the bucket, not objects it may not delete.
+    assert decision["plan"] == ["delete bucket b1"]
+
+
+def test_a_refused_scan_with_objects_to_delete_plans_no_objects_step():
+    # s3_empty reports nothing to delete when it refuses; should it ever list both, the refusal wins.
+    decision = teardown_selection("dev", bucket="b1", bucket_info=OWNED_BUCKET,
+                                  object_scan=scan(TWO_OBJECTS, refused=["x"]))
+    assert decision["plan"] == ["delete bucket b1"] and len(decision["refusals"]) == 1
+
+
+def test_objects_tagged_for_the_environment_alone_are_not_refused():
+    decision = teardown_selection("dev", bucket="b1", bucket_info=OWNED_BUCKET, object_scan=scan(TWO_OBJECTS))
+    assert decision["refusals"] == []
 
 
 def test_refusals_come_in_the_order_the_role_checks():
     decision = select(mode="delete_app", bucket="b1",
                       app_listing={"apps": [app("a1", tags=OURS), app("a2", tags=OURS)]},
                       branch_listing={"branches": [branch("prod")]},
-                      bucket_info={"buckets": [{"bucket_tagging": OURS}]}, object_listing={"s3_keys": ["a"]})
+                      bucket_info={"buckets": [{"bucket_tagging": OURS}]}, object_scan=scan(refused=["a"]))
     assert [r.split(":")[0] for r in decision["refusals"]] == [
         "teardown_app", "teardown_amplify_mode=delete_app", "teardown_bucket"]
 

@@ -1,0 +1,168 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""teardown.yml keeps what is not ours: a bucket holding an object the collection did not upload refuses its
+environment (which keeps its branch, bucket and IAM role), the others are torn down, and the app stays while
+the refused environment's branch is in it; teardown_force_empty_bucket deletes every object and lists it.
+
+Run with the endpoint (make playbook-tests); each test starts from an empty account and reads the endpoint back.
+"""
+
+import pytest
+
+from conftest import APP_NAME, ENVIRONMENTS
+
+SITE = "playbooks/site.yml"
+TEARDOWN = "playbooks/teardown.yml"
+CONFIRM = "ssr_teardown_confirm=%s" % APP_NAME
+BY_HAND = "notes/by-hand.txt"
+
+
+def bucket(environment):
+    return "%s-%s-private" % (APP_NAME, environment)
+
+
+def role(environment):
+    return "%s-%s-compute" % (APP_NAME, environment)
+
+
+def refusal(environment):
+    return ("teardown_bucket: bucket %s holds 1 object(s) (1 version(s)) without the tags "
+            "managed-by=amplify_hosting.ssr environment=%s, which this collection did not upload: %s. "
+            % (bucket(environment), environment, BY_HAND))
+
+
+def deleted_listing(environment, count, keys):
+    """What a forced run prints for the bucket: how many versions and delete markers it deleted, and the keys."""
+    return ("teardown deleted from bucket %s %d object version(s) and delete marker(s) (every object, "
+            "teardown_force_empty_bucket) of the keys: %s" % (bucket(environment), count, ", ".join(keys)))
+
+
+def assert_kept(endpoint, environment):
+    """The refused environment: its branch (with its compute role), its IAM role, its bucket and both objects."""
+    apps = endpoint.apps()
+    assert len(apps) == 1, apps
+    branches = endpoint.branches(apps[0]["appId"])
+    assert sorted(branches) == [ENVIRONMENTS[environment]], branches
+    assert branches[ENVIRONMENTS[environment]]["computeRoleArn"].endswith(":role/%s" % role(environment))
+    assert endpoint.role_names() == [role(environment)]
+    assert endpoint.bucket_names() == [bucket(environment)]
+    assert endpoint.object_keys(bucket(environment)) == ["amplify-logo.png", BY_HAND]
+    assert endpoint.s3.get_object(Bucket=bucket(environment), Key=BY_HAND)["Body"].read() == b"keep me"
+
+
+def assert_all_gone(endpoint):
+    assert endpoint.apps() == [] and endpoint.bucket_names() == [] and endpoint.role_names() == []
+
+
+@pytest.fixture()
+def hand_made_object(empty_account, playbook):
+    """Every environment converged, then an object put by hand (no tags) into one environment's bucket."""
+
+    def make(environment):
+        converged = playbook(SITE)
+        assert converged.returncode == 0, converged
+        empty_account.s3.put_object(Bucket=bucket(environment), Key=BY_HAND, Body=b"keep me")
+        assert empty_account.s3.get_object_tagging(Bucket=bucket(environment), Key=BY_HAND)["TagSet"] == []
+        return empty_account
+
+    return make
+
+
+def test_a_hand_made_object_refuses_its_environment_only_and_force_then_deletes_and_lists_it(hand_made_object,
+                                                                                           playbook):
+    endpoint = hand_made_object("staging")
+    app_id = endpoint.apps()[0]["appId"]
+
+    # --check: staging is refused as it would be, the others plan their teardown; nothing is written.
+    mark = endpoint.mark()
+    checked = playbook(TEARDOWN, "-e", CONFIRM, "--check")
+    assert checked.returncode != 0, checked
+    assert checked.recap["staging"]["failed"] == 1, checked
+    assert checked.recap["dev"]["failed"] == 0 and checked.recap["prod"]["failed"] == 0, checked
+    assert refusal("staging") in checked.output, checked
+    assert endpoint.writes_since(mark) == []
+    assert sorted(endpoint.branches(app_id)) == sorted(ENVIRONMENTS.values())
+
+    # The default: staging is refused before anything of it is deleted; dev and prod are torn down.
+    refused = playbook(TEARDOWN, "-e", CONFIRM)
+    assert refused.returncode != 0, refused
+    assert refused.recap["staging"]["failed"] == 1, refused
+    assert refused.recap["dev"]["failed"] == 0 and refused.recap["prod"]["failed"] == 0, refused
+    assert all("teardown_bucket: bucket %s" % bucket(other) not in refused.output for other in ("dev", "prod"))
+    assert refusal("staging") in refused.output, refused
+    assert "Nothing was deleted; this environment's branch, bucket and IAM role are kept." in refused.output
+    # The last play (run by dev, staging having failed) keeps the app: staging's branch is left in it.
+    assert "teardown kept app %s (%s): it still holds the branches staging" % (app_id, APP_NAME) in refused.output
+    assert_kept(endpoint, "staging")
+
+    # The documented override with false, no and 0 (as -e gives them: strings) is the same refusal, never a
+    # Jinja type error; so is the inventory variable.
+    for override in ("teardown_force_empty_bucket=false", "teardown_force_empty_bucket=no",
+                     "ssr_teardown_force_empty_bucket=0"):
+        mark = endpoint.mark()
+        again = playbook(TEARDOWN, "-e", CONFIRM, "-e", override)
+        assert again.returncode != 0 and again.recap["staging"]["failed"] == 1, again
+        assert refusal("staging") in again.output, again
+        assert "Conditionals must have a boolean result" not in again.output, again
+        assert endpoint.writes_since(mark) == [], override
+    assert_kept(endpoint, "staging")
+
+    # Check mode with force: what it would delete, the hand-made object included; still nothing written.
+    mark = endpoint.mark()
+    would = playbook(TEARDOWN, "-e", CONFIRM, "-e", "teardown_force_empty_bucket=true", "--check")
+    assert would.returncode == 0, would
+    assert ("teardown would delete from bucket %s 2 object version(s)" % bucket("staging")) in would.output, would
+    assert endpoint.writes_since(mark) == []
+    assert_kept(endpoint, "staging")
+
+    # Force: every object goes, the run lists them, and nothing is left (the app too: no branch is left).
+    forced = playbook(TEARDOWN, "-e", CONFIRM, "-e", "teardown_force_empty_bucket=true")
+    assert forced.returncode == 0, forced
+    assert deleted_listing("staging", 2, ["amplify-logo.png", BY_HAND]) in forced.output, forced
+    assert_all_gone(endpoint)
+
+
+def test_the_environment_that_manages_the_app_refused_keeps_its_branch_and_the_app(hand_made_object, playbook):
+    # dev is the first host, the one play 3 picks to delete the app; refused, it leaves that play, and the
+    # next environment (staging) finds dev's branch left and keeps the app.
+    endpoint = hand_made_object("dev")
+    app_id = endpoint.apps()[0]["appId"]
+    refused = playbook(TEARDOWN, "-e", CONFIRM)
+    assert refused.returncode != 0 and refused.recap["dev"]["failed"] == 1, refused
+    assert refused.recap["staging"]["failed"] == 0 and refused.recap["prod"]["failed"] == 0, refused
+    assert refusal("dev") in refused.output, refused
+    assert "teardown kept app %s (%s): it still holds the branches dev" % (app_id, APP_NAME) in refused.output
+    assert_kept(endpoint, "dev")
+    # The app's default compute role is dev's own: kept with dev's role.
+    assert endpoint.amplify.get_app(appId=app_id)["app"]["computeRoleArn"].endswith(":role/%s" % role("dev"))
+
+    # Removing the hand-made object is enough: the next run without force tears dev down (the collection's
+    # own object goes with the bucket), then the app.
+    endpoint.s3.delete_object(Bucket=bucket("dev"), Key=BY_HAND)
+    retried = playbook(TEARDOWN, "-e", CONFIRM, "--limit", "dev")
+    assert retried.returncode == 0, retried
+    assert ("teardown deleted from bucket %s 1 object version(s) and delete marker(s) (the objects this collection "
+            "uploaded) of the keys: amplify-logo.png" % bucket("dev")) in retried.output, retried
+    assert_all_gone(endpoint)
+
+
+def test_force_from_the_inventory_variable_empties_a_versioned_bucket_of_every_version(empty_account, playbook):
+    endpoint = empty_account
+    converged = playbook(SITE, "--limit", "prod")
+    assert converged.returncode == 0, converged
+    # Versions and a delete marker (versioning turned on by hand), of our object and of one put by hand.
+    endpoint.s3.put_bucket_versioning(Bucket=bucket("prod"), VersioningConfiguration={"Status": "Enabled"})
+    for body in (b"one", b"two"):
+        endpoint.s3.put_object(Bucket=bucket("prod"), Key=BY_HAND, Body=body)
+    endpoint.s3.delete_object(Bucket=bucket("prod"), Key=BY_HAND)
+
+    refused = playbook(TEARDOWN, "-e", CONFIRM, "--limit", "prod")
+    assert refused.returncode != 0, refused
+    assert ("bucket %s holds 1 object(s) (2 version(s)) without the tags" % bucket("prod")) in refused.output, refused
+
+    forced = playbook(TEARDOWN, "-e", CONFIRM, "--limit", "prod", "-e", "ssr_teardown_force_empty_bucket=yes")
+    assert forced.returncode == 0, forced
+    # amplify-logo.png (its null version), the two versions and the delete marker of the hand-made object.
+    assert deleted_listing("prod", 4, ["amplify-logo.png", BY_HAND]) in forced.output, forced
+    assert_all_gone(endpoint)
