@@ -31,12 +31,16 @@ def compute_role_trust_policy(source_account="", source_arn=""):
     return grants.trust_policy(source_account, source_arn)
 
 
-def compute_role_grants_policy(value, partition="aws"):
-    """The inline policy of the grants; None without grants."""
-    problems = grants.grant_problems(value, "grants")
+def compute_role_grants_policy(value, partition="aws", region="", account=""):
+    """The inline policy of the grants (in `partition`; grants outside S3 in `region` and `account` unless they
+    name their own); None without grants."""
+    problems = grants.grant_problems(value, "grants", region or None, account or None, partition, "the region argument")
     if problems:
         raise AnsibleFilterError("compute_role_grants_policy: " + "; ".join(problems))
-    return grants.grants_policy(value, partition)
+    try:
+        return grants.grants_policy(value, partition, region or None, account or None)
+    except ValueError as e:
+        raise AnsibleFilterError("compute_role_grants_policy: %s (give region and account)" % e)
 
 
 def _path_problems(path, option):
@@ -60,7 +64,11 @@ def iam_compute_role_problems(variables):
     if not isinstance(environment, str) or not 0 < len(environment) <= inputs.TAG_VALUE_MAX:
         problems.append("%senvironment: must be 1-256 characters (it is the 'environment' tag) (got %r)"
                         % (PREFIX, environment))
-    problems += grants.grant_problems(get("grants", []), PREFIX + "grants")
+    region = get("region", "")
+    if region and not (isinstance(region, str) and grants.REGION_RE.match(region)):
+        problems.append("%sregion: %r is not an AWS region (for example eu-west-1)" % (PREFIX, region))
+    problems += grants.grant_problems(get("grants", []), PREFIX + "grants", region or None,
+                                      region_option=PREFIX + "region")
     problems += grants.managed_policy_problems(get("managed_policies", []), PREFIX + "managed_policies")
     problems += grants.trust_condition_problems(get("source_account", ""), get("source_arn", ""),
                                                 PREFIX + "source_account", PREFIX + "source_arn")

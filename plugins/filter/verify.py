@@ -113,7 +113,8 @@ def verify_input_problems(names, branches=None, object_url_template="", compute_
     if expected_image and not _get(image, "stat", "isreg", default=False):
         problems.append("verify_expected_image: %s is not a file" % expected_image)
     policy = expect({} if role_policy is None else role_policy, "mapping", "role_policy", name)
-    problems += grants.grant_problems(policy.get("grants", []), "verify_role_grants")
+    # The region of grants outside S3 is the play's (compute_role_audit's region), known to the module only.
+    problems += grants.grant_problems(policy.get("grants", []), "verify_role_grants", region=True)
     problems += grants.managed_policy_problems(policy.get("managed_policies", []), "verify_role_managed_policies")
     problems += grants.policy_arn_problems(policy.get("permissions_boundary", ""), "verify_role_permissions_boundary",
                                            allow_empty=True)

@@ -38,27 +38,25 @@ options:
     required: true
   grants:
     description:
-      - The S3 grants the role should have, as the C(iam_compute_role_grants) of the
-        C(amplify_hosting.ssr.iam_compute_role) role. They are expected as one inline policy named O(grants_policy_name), in the role's partition.
+      - The grants the role should have, as the C(iam_compute_role_grants) of the
+        C(amplify_hosting.ssr.iam_compute_role) role. They are expected as one inline policy named
+        O(grants_policy_name), made in the role's partition and, for grants outside S3 that name no region or
+        account of their own, in the module's O(region) and the role's account.
+      - Each grant is a mapping whose C(kind) says what it grants. V(s3) (the default) - C(bucket), C(prefix)
+        (no wildcard; V("") the whole bucket), C(access) V(read) (C(s3:GetObject) on C(<bucket>/<prefix>*)) or
+        V(list) (also C(s3:ListBucket) under the C(s3:prefix) condition). V(ssm_parameter) - C(name) (one
+        parameter) or C(path) (every parameter under it, and C(ssm:GetParametersByPath) on the path),
+        C(kms_key) (a customer managed key for SecureString parameters, C(kms:Decrypt) through SSM only).
+        V(secret) - C(name) (its ARN with the C(-??????) suffix Secrets Manager appends), C(kms_key).
+        V(dynamodb_table) - C(table), C(access) V(read) or V(read_write) (on the table, and C(Query)/C(Scan)
+        on its indexes). V(statement) - C(statement), a policy statement of your own (C(Action) and
+        C(Resource) required; C(*) on C(*) refused unless C(allow_wildcard=true)). The kinds outside S3 also
+        take C(region) and C(account).
+      - Statements with the same effect, actions and condition are one statement with their resources.
       - Empty (the default) expects no such inline policy.
     type: list
     elements: dict
     default: []
-    suboptions:
-      bucket:
-        description: Bucket name.
-        type: str
-        required: true
-      prefix:
-        description: Key prefix, without wildcards; V("") is the whole bucket.
-        type: str
-        default: ""
-      access:
-        description: V(read) (C(s3:GetObject) on C(<bucket>/<prefix>*)), or V(list) (also C(s3:ListBucket) on the
-          bucket under the C(s3:prefix) condition C(<prefix>*)).
-        type: str
-        choices: [read, list]
-        default: read
   grants_policy_name:
     description: The name of the inline policy holding O(grants). Default C(<role name>-grants), the name the
       iam_compute_role role gives it.
@@ -110,7 +108,7 @@ seealso:
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - amazon.aws.boto3
+  - amplify_hosting.ssr.boto3
 """
 
 EXAMPLES = r"""
@@ -276,14 +274,14 @@ def _inline_documents(value):
     return documents, problems
 
 
-def check_params(params):
+def check_params(params, region=None):
     """(ComputeRoleRef, inline documents): every input checked before a call, failures naming the option."""
     try:
         ref = ComputeRoleRef(params["role"], "role")
     except AmplifyError as e:
         raise AmplifyError(e.message) from None
     documents, problems = _inline_documents(params["inline_policies"])
-    problems += grants_utils.grant_problems(params["grants"], "grants")
+    problems += grants_utils.grant_problems(params["grants"], "grants", region, region_option="the region option")
     problems += grants_utils.managed_policy_problems(params["managed_policies"], "managed_policies")
     if params["permissions_boundary"] is not None:
         problems += grants_utils.policy_arn_problems(params["permissions_boundary"], "permissions_boundary",
@@ -322,12 +320,14 @@ def read_role(iam, ref):
     return role, inline, attached
 
 
-def expectation(params, ref, documents, role_arn):
+def expectation(params, ref, documents, role_arn, region=None):
+    """What the role should be. The grants' policy is made in the role's partition; grants outside S3 in
+    `region` and the role's account unless they name their own."""
     inline = dict(documents)
     if params["grants"]:
-        partition = (parse_role_arn(role_arn) or ("aws",))[0]
+        partition, account = (parse_role_arn(role_arn) or ("aws", None))[:2]
         name = params["grants_policy_name"] or grants_utils.grants_policy_name(ref.name)
-        inline[name] = grants_utils.grants_policy(params["grants"], partition)
+        inline[name] = grants_utils.grants_policy(params["grants"], partition, region, account)
     return {
         "trust_conditions": grants_utils.trust_conditions(params["source_account"], params["source_arn"]),
         "inline_policies": inline,
@@ -336,15 +336,15 @@ def expectation(params, ref, documents, role_arn):
     }
 
 
-def run(params, iam, ref, documents):
+def run(params, iam, ref, documents, region=None):
     role, inline, attached = read_role(iam, ref)
     if role is None:
         finding = {"kind": "role", "excess": False, "message": ref.missing()}
         return dict(exists=False, role_arn="", compliant=False, findings=[finding], excess=[], missing=[finding["message"]],
-                    expected=expectation(params, ref, documents, ref.arn or ""), found={})
+                    expected=expectation(params, ref, documents, ref.arn or "", region), found={})
     if ref.arn and role["Arn"] != ref.arn:
         raise AmplifyError(ref.problem(role))
-    expected = expectation(params, ref, documents, role["Arn"])
+    expected = expectation(params, ref, documents, role["Arn"], region)
     findings = audit(role, inline, attached, expected)
     return dict(
         exists=True,
@@ -366,11 +366,8 @@ def run(params, iam, ref, documents):
 def main():
     argument_spec = dict(
         role=dict(type="str", required=True),
-        grants=dict(type="list", elements="dict", default=[], options=dict(
-            bucket=dict(type="str", required=True),
-            prefix=dict(type="str", default=""),
-            access=dict(type="str", choices=["read", "list"], default="read"),
-        )),
+        # Each grant's keys depend on its kind: checked by grant_problems (module_utils/grants.py).
+        grants=dict(type="list", elements="dict", default=[]),
         grants_policy_name=dict(type="str"),
         inline_policies=dict(type="dict", default={}),
         managed_policies=dict(type="list", elements="str", default=[]),
@@ -383,8 +380,8 @@ def main():
     module.require_botocore_at_least(MINIMUM_BOTOCORE, reason="by every module of this collection")
     try:
         # Every input is checked before the client is made (no call with a bad option).
-        ref, documents = check_params(module.params)
-        result = run(module.params, aws_client(module, "iam"), ref, documents)
+        ref, documents = check_params(module.params, module.region)
+        result = run(module.params, aws_client(module, "iam"), ref, documents, module.region)
     except AmplifyError as e:
         module.fail_json_aws_error(e)
 

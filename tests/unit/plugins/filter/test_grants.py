@@ -61,7 +61,7 @@ def test_the_grants_policy_is_the_generators_in_the_partition_given():
 
 
 @pytest.mark.parametrize("value, message", [
-    ({"bucket": "site-private"}, "grants: must be a list of grants ({bucket, prefix, access}), not dict"),
+    ({"bucket": "site-private"}, "grants: must be a list of grants, not dict"),
     ([{"bucket": "site-private", "prefix": "img/*"}], "grants[0].prefix: 'img/*' contains '*', '?' or '$'"),
     ([{"bucket": "site-private", "access": "write"}], "grants[0].access: must be one of read, list (got 'write')"),
 ])
@@ -131,3 +131,21 @@ def test_every_problem_in_the_order_of_the_argument_specification():
 def test_the_input_must_be_the_mapping_of_the_variables():
     with pytest.raises(AnsibleFilterError, match="^iam_compute_role_problems: the input must be a mapping"):
         iam_compute_role_problems(["demo-dev-compute"])
+
+
+def test_grants_outside_s3_take_the_roles_region_and_account():
+    table = [{"kind": "dynamodb_table", "table": "items"}]
+    policy = compute_role_grants_policy(table, "aws", "eu-west-1", "123456789012")
+    assert policy["Statement"][0]["Resource"] == "arn:aws:dynamodb:eu-west-1:123456789012:table/items"
+    with pytest.raises(AnsibleFilterError) as raised:
+        compute_role_grants_policy(table, "aws", "eu-west-1", "")
+    assert "needs a region and an account" in str(raised.value)
+
+
+def test_a_grant_outside_s3_needs_iam_compute_role_region():
+    variables = dict(GOOD, grants=[{"kind": "secret", "name": "app/dev/api-key"}])
+    assert iam_compute_role_problems(variables) == [
+        "iam_compute_role_grants[0]: needs a region: set its region, or iam_compute_role_region"]
+    assert iam_compute_role_problems(dict(variables, region="eu-west-1")) == []
+    assert iam_compute_role_problems(dict(GOOD, region="Europe")) == [
+        "iam_compute_role_region: 'Europe' is not an AWS region (for example eu-west-1)"]

@@ -13,10 +13,6 @@ ACCOUNT = "123456789012"
 APP_ARN = "arn:aws:amplify:eu-west-1:123456789012:apps/d1a2b3c4d5e6f7"
 
 
-def get(bucket, prefix):
-    return {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::%s/%s*" % (bucket, prefix)}
-
-
 # --- the trust policy ----------------------------------------------------------------------------------------
 def test_the_trust_policy_lets_amplify_assume_the_role_and_nothing_else():
     assert grants.trust_policy() == {"Version": "2012-10-17", "Statement": [
@@ -64,11 +60,12 @@ def test_each_statement_once_in_the_order_given():
         {"bucket": "site-public", "prefix": "a/"},
         {"bucket": "site-public", "prefix": "a/"},
     ])["Statement"]
+    # The GetObject statements are one, with both resources (same effect, action and condition: merged).
     assert statements == [
-        get(BUCKET, "b/"),
+        {"Effect": "Allow", "Action": "s3:GetObject",
+         "Resource": ["arn:aws:s3:::site-private/b/*", "arn:aws:s3:::site-public/a/*"]},
         {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::site-private",
          "Condition": {"StringLike": {"s3:prefix": "b/*"}}},
-        get("site-public", "a/"),
     ]
 
 
@@ -102,9 +99,9 @@ def test_good_grants(value):
 
 
 @pytest.mark.parametrize("value, expected", [
-    ("site-private", ["grants: must be a list of grants ({bucket, prefix, access}), not str"]),
-    ({"bucket": BUCKET}, ["grants: must be a list of grants ({bucket, prefix, access}), not dict"]),
-    ([BUCKET], ["grants[0]: must be a mapping {bucket, prefix, access}, not str"]),
+    ("site-private", ["grants: must be a list of grants, not str"]),
+    ({"bucket": BUCKET}, ["grants: must be a list of grants, not dict"]),
+    ([BUCKET], ["grants[0]: must be a mapping (a grant), not str"]),
     ([{}], ["grants[0].bucket: must be a bucket name (got None)"]),
     ([{"bucket": BUCKET}, {"bucket": "Site_Private"}], [
         "grants[1].bucket: 'Site_Private' is not an S3 bucket name (3 to 63 lowercase letters, digits, dots and "
@@ -112,7 +109,7 @@ def test_good_grants(value):
     ([{"bucket": BUCKET, "access": "write"}], ["grants[0].access: must be one of read, list (got 'write')"]),
     ([{"bucket": BUCKET, "prefix": 5}], ["grants[0].prefix: must be a string (got 5)"]),
     ([{"bucket": BUCKET, "acces": "list"}], [
-        "grants[0]: unknown key(s) acces (a grant has bucket, prefix and access)"]),
+        "grants[0]: unknown key(s) acces (a grant of kind s3 has bucket, prefix, access)"]),
 ])
 def test_bad_grants_name_the_option_and_index(value, expected):
     assert grants.grant_problems(value, "grants") == expected
@@ -146,7 +143,7 @@ def test_the_inline_policy_may_have_10240_characters_and_not_one_more():
     assert grants.grant_problems(sized(10240), "grants") == []
     assert grants.grant_problems(sized(10241), "iam_compute_role_grants") == [
         "iam_compute_role_grants: the generated inline policy has 10241 characters, IAM allows 10240 for a role's"
-        " inline policies together; use fewer grants or wider prefixes"]
+        " inline policies together; use fewer grants, wider prefixes or paths"]
 
 
 @pytest.mark.parametrize("value", [
@@ -239,3 +236,127 @@ def test_a_source_account_is_twelve_digits(account):
 def test_both_trust_conditions_are_judged_in_one_go():
     problems = grants.trust_condition_problems("1", "arn:aws:s3:::b", "a", "b")
     assert [p.split(":")[0] for p in problems] == ["a", "b"]
+
+
+# --- grants outside S3 (issue 14): exact statements, in each partition -------------------------------------------
+PARTITIONS = [("aws", "eu-west-1", "amazonaws.com"), ("aws-cn", "cn-north-1", "amazonaws.com.cn"),
+              ("aws-us-gov", "us-gov-west-1", "amazonaws.com")]
+KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
+
+
+@pytest.mark.parametrize("partition, region, suffix", PARTITIONS)
+def test_a_parameter_by_name_with_its_key(partition, region, suffix):
+    policy = grants.grants_policy([{"kind": "ssm_parameter", "name": "/app/dev/config", "kms_key": KEY_ID}],
+                                  partition, region, ACCOUNT)
+    assert policy["Statement"] == [
+        {"Effect": "Allow", "Action": ["ssm:GetParameter", "ssm:GetParameters"],
+         "Resource": "arn:%s:ssm:%s:%s:parameter/app/dev/config" % (partition, region, ACCOUNT)},
+        {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "arn:%s:kms:%s:%s:key/%s" % (partition, region, ACCOUNT, KEY_ID),
+         "Condition": {"StringEquals": {"kms:ViaService": "ssm.%s.%s" % (region, suffix)}}},
+    ]
+
+
+def test_a_parameter_without_hierarchy_and_a_path():
+    policy = grants.grants_policy([{"kind": "ssm_parameter", "name": "config"},
+                                   {"kind": "ssm_parameter", "path": "/app/dev/", "region": "us-east-2", "account": "999999999999"}],
+                                  "aws", "eu-west-1", ACCOUNT)
+    assert policy["Statement"] == [
+        {"Effect": "Allow", "Action": ["ssm:GetParameter", "ssm:GetParameters"],
+         "Resource": ["arn:aws:ssm:eu-west-1:123456789012:parameter/config",
+                      "arn:aws:ssm:us-east-2:999999999999:parameter/app/dev/*"]},
+        # GetParametersByPath is authorized against the path itself.
+        {"Effect": "Allow", "Action": "ssm:GetParametersByPath",
+         "Resource": "arn:aws:ssm:us-east-2:999999999999:parameter/app/dev"},
+    ]
+
+
+@pytest.mark.parametrize("partition, region, suffix", PARTITIONS)
+def test_a_secret_with_the_suffix_secrets_manager_appends(partition, region, suffix):
+    key = "arn:%s:kms:%s:%s:key/%s" % (partition, region, ACCOUNT, KEY_ID)
+    policy = grants.grants_policy([{"kind": "secret", "name": "app/dev/api-key", "kms_key": key}], partition, region, ACCOUNT)
+    assert policy["Statement"] == [
+        {"Effect": "Allow", "Action": ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+         "Resource": "arn:%s:secretsmanager:%s:%s:secret:app/dev/api-key-??????" % (partition, region, ACCOUNT)},
+        {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": key,
+         "Condition": {"StringEquals": {"kms:ViaService": "secretsmanager.%s.%s" % (region, suffix)}}},
+    ]
+
+
+@pytest.mark.parametrize("partition, region, suffix", PARTITIONS)
+def test_a_table_read_and_read_write(partition, region, suffix):
+    table = "arn:%s:dynamodb:%s:%s:table/items" % (partition, region, ACCOUNT)
+    reads = ["dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable", "dynamodb:GetItem",
+             "dynamodb:Query", "dynamodb:Scan"]
+    index = {"Effect": "Allow", "Action": ["dynamodb:Query", "dynamodb:Scan"], "Resource": table + "/index/*"}
+    assert grants.grants_policy([{"kind": "dynamodb_table", "table": "items"}], partition, region, ACCOUNT)["Statement"] == [
+        {"Effect": "Allow", "Action": reads, "Resource": table}, index]
+    writes = ["dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+    assert grants.grants_policy([{"kind": "dynamodb_table", "table": "items", "access": "read_write"}],
+                                partition, region, ACCOUNT)["Statement"] == [
+        {"Effect": "Allow", "Action": reads + writes, "Resource": table}, index]
+
+
+def test_a_statement_of_ones_own_is_kept_and_merged_like_the_others():
+    own = {"Action": "s3:GetObject", "Resource": "arn:aws:s3:::other-bucket/shared/*"}
+    policy = grants.grants_policy([{"bucket": BUCKET}, {"kind": "statement", "statement": own},
+                                   {"kind": "statement", "statement": dict(own, Sid="Mine", Effect="Deny")}])
+    assert policy["Statement"] == [
+        {"Effect": "Allow", "Action": "s3:GetObject",
+         "Resource": ["arn:aws:s3:::site-private/*", "arn:aws:s3:::other-bucket/shared/*"]},
+        {"Sid": "Mine", "Effect": "Deny", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::other-bucket/shared/*"},
+    ]
+
+
+def test_a_grant_outside_s3_without_region_or_account_cannot_be_made():
+    with pytest.raises(ValueError):
+        grants.grants_policy([{"kind": "secret", "name": "x"}], "aws", "eu-west-1", None)
+
+
+@pytest.mark.parametrize("grant, expected", [
+    ({"kind": "queue"}, "grants[0].kind: must be one of s3, ssm_parameter, secret, dynamodb_table, statement (got 'queue')"),
+    ({"kind": "ssm_parameter"}, "grants[0]: an ssm_parameter grant names either a parameter (name) or a path (path)"),
+    ({"kind": "ssm_parameter", "name": "/a", "path": "/a"},
+     "grants[0]: an ssm_parameter grant names either a parameter (name) or a path (path)"),
+    ({"kind": "ssm_parameter", "name": ""}, "grants[0].name: must be a parameter name (got '')"),
+    ({"kind": "ssm_parameter", "name": "/app/*"}, "grants[0].name: '/app/*' holds characters a parameter name cannot"),
+    ({"kind": "ssm_parameter", "name": "app/x"}, "grants[0].name: 'app/x' has a hierarchy, so it must begin with /"),
+    ({"kind": "ssm_parameter", "name": "/aws/reference"}, "grants[0].name: '/aws/reference' begins with aws or ssm"),
+    ({"kind": "ssm_parameter", "path": "/"}, "grants[0].path: '/' must begin with / and name at least one level"),
+    ({"kind": "ssm_parameter", "path": "app"}, "grants[0].path: 'app' must begin with / and name at least one level"),
+    ({"kind": "ssm_parameter", "name": "/" + "/".join("l%d" % i for i in range(16))}, "has more than 15 levels"),
+    ({"kind": "ssm_parameter", "name": "/a", "kms_key": "alias/aws/ssm"}, "grants[0].kms_key: 'alias/aws/ssm' is not a KMS key ARN"),
+    ({"kind": "secret", "name": "db/*"}, "grants[0].name: 'db/*' is not a secret name"),
+    ({"kind": "secret", "name": "db", "region": "Europe"}, "grants[0].region: 'Europe' is not an AWS region"),
+    ({"kind": "secret", "name": "db", "account": "123"}, "grants[0].account: '123' is not a 12-digit account id"),
+    ({"kind": "dynamodb_table", "table": "t"}, "grants[0].table: 't' is not a DynamoDB table name"),
+    ({"kind": "dynamodb_table", "table": "items", "access": "write"},
+     "grants[0].access: must be one of read, read_write (got 'write')"),
+    ({"kind": "statement", "statement": {"Action": "s3:GetObject"}},
+     "grants[0].statement.Resource: must be a string or a non-empty list of strings"),
+    ({"kind": "statement", "statement": {"Action": [], "Resource": "*"}},
+     "grants[0].statement.Action: must be a string or a non-empty list of strings"),
+    ({"kind": "statement", "statement": {"NotAction": "s3:*", "Action": "s3:GetObject", "Resource": "*"}},
+     "grants[0].statement: NotAction not allowed"),
+    ({"kind": "statement", "statement": {"Action": "s3:*", "Resource": "*"}},
+     "grants[0].statement: s3:* on every resource (*) is refused"),
+    ({"kind": "statement", "statement": {"Action": "*", "Resource": "arn:aws:s3:::b/*"}},
+     "grants[0].statement.Action: * allows every action"),
+    ({"kind": "statement", "statement": {"Action": "GetObject", "Resource": "*"}},
+     "grants[0].statement.Action: GetObject not of the form service:Action"),
+    ({"bucket": BUCKET, "table": "items"}, "grants[0]: unknown key(s) table (a grant of kind s3 has bucket, prefix, access)"),
+])
+def test_bad_grants_of_each_kind_are_named(grant, expected):
+    problems = grants.grant_problems([grant], "grants", region="eu-west-1")
+    assert any(expected in p for p in problems), problems
+
+
+def test_a_wildcard_statement_is_allowed_when_asked_for():
+    grant = {"kind": "statement", "statement": {"Action": "s3:*", "Resource": "*"}, "allow_wildcard": True}
+    assert grants.grant_problems([grant], "grants") == []
+
+
+def test_a_grant_outside_s3_needs_a_region_named_by_the_option_given():
+    assert grants.grant_problems([{"kind": "secret", "name": "db"}], "iam_compute_role_grants",
+                                 region_option="iam_compute_role_region") == [
+        "iam_compute_role_grants[0]: needs a region: set its region, or iam_compute_role_region"]
+    assert grants.grant_problems([{"kind": "secret", "name": "db", "region": "eu-west-1"}], "grants") == []

@@ -229,6 +229,7 @@ class FakeModule:
     def __init__(self, argument_spec, supports_check_mode):
         self.argument_spec, self.supports_check_mode = argument_spec, supports_check_mode
         self.params = dict(FakeModule.next_params)
+        self.region = "eu-west-1"
         FakeModule.last = self
 
     def require_botocore_at_least(self, version, reason=None):
@@ -302,3 +303,25 @@ def test_a_missing_role_fails_unless_fail_on_never(main, fail_on, failed):
     assert result["failed"] is failed and result["exists"] is False
     if failed:
         assert result["msg"] == "1 finding(s): role: IAM role 'demo-dev-compute' does not exist in this account"
+
+
+# --- grants outside S3: the module's region and the role's account --------------------------------------------
+def test_grants_outside_s3_are_expected_in_the_modules_region_and_the_roles_account():
+    table = [{"kind": "dynamodb_table", "table": "items"}]
+    arn = "arn:aws-us-gov:iam::210987654321:role/demo-dev-compute"
+    expected = grants.grants_policy(table, "aws-us-gov", "us-gov-west-1", "210987654321")
+    assert expected["Statement"][0]["Resource"] == "arn:aws-us-gov:dynamodb:us-gov-west-1:210987654321:table/items"
+    iam = Iam(role=iam_role(arn), inline={POLICY: expected})
+    ref, documents = module.check_params(params(grants=table), "us-gov-west-1")
+    result = module.run(params(grants=table), iam, ref, documents, "us-gov-west-1")
+    assert result["compliant"], result["findings"]
+    # The same table in another region is not what the role has.
+    ref, documents = module.check_params(params(grants=table), "us-gov-east-1")
+    other = module.run(params(grants=table), iam, ref, documents, "us-gov-east-1")
+    assert not other["compliant"] and other["excess"], other
+
+
+def test_a_grant_outside_s3_without_a_region_names_the_region_option():
+    with pytest.raises(AmplifyError) as e:
+        module.check_params(params(grants=[{"kind": "secret", "name": "db"}]), None)
+    assert e.value.message == "grants[0]: needs a region: set its region, or the region option"
