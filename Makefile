@@ -43,7 +43,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: help venv local-aws local-aws-stop demo demo-repo test sanity units integration molecule lint endpoint-tests \
         example-test playbook-tests bench bench-compute test-tree collection-link clean browser-deps browser-test example-build \
-        test-under-load
+        test-under-load distribution-tests changelog matrix
 
 help:
 	@echo "make demo            run the whole flow against the local AWS endpoint"
@@ -51,6 +51,9 @@ help:
 	@echo "make test-under-load make test with every core kept busy (hack/cpu_load.py; LOAD_PROCESSES=N)"
 	@echo "make local-aws       start the local AWS endpoint on $(ENDPOINT) (make local-aws-stop stops it)"
 	@echo "make playbook-tests  site/verify/teardown playbooks against the local endpoint (tests/playbooks)"
+	@echo "make distribution-tests  the built tarball installed, its playbooks run by name; the EE context (tests/distribution)"
+	@echo "make changelog       CHANGELOG.rst from changelogs/ (antsibull-changelog release of galaxy.yml's version)"
+	@echo "make matrix          sanity on the oldest claimed ansible-core (2.17) in a venv of its own (not in make test)"
 	@echo "make bench           API calls and wall time per converge and how they grow (bench/results/latest.md)"
 	@echo "make bench-compute   only the bench's local compute section: releases, /api/image latency, memory"
 	@echo "make example-test    build the example Next.js app (npm ci, npm run build) and test it end to end"
@@ -114,6 +117,23 @@ molecule: venv collection-link
 
 lint: venv collection-link
 	ansible-lint --profile production --offline
+	antsibull-changelog lint
+	antsibull-changelog lint-changelog-yaml --strict changelogs/changelog.yaml
+
+# CHANGELOG.rst: the release of galaxy.yml's version in changelogs/changelog.yaml, with the fragments as they are
+# now (keep_fragments: fragments stay, so edits to them and new ones are taken in by running this again) and the
+# modules, plugins and roles (version_added) that are new in it.
+CHANGELOG_VERSION = $(shell $(BIN)/python -c 'import yaml; print(yaml.safe_load(open("galaxy.yml"))["version"])')
+changelog: venv collection-link
+	antsibull-changelog release --version $(CHANGELOG_VERSION) --refresh-fragments --reload-plugins
+
+# The tarball as users get it (ansible-galaxy collection build), installed into a fresh collections path with
+# amazon.aws from the venv's ansible package; its playbooks run by name (amplify_hosting.ssr.site, .verify,
+# .teardown) for dev against the local endpoint from a directory outside the checkout; and the execution
+# environment example's build context (ansible-builder create, no container build). Resets the endpoint.
+distribution-tests: venv
+	$(MAKE) --no-print-directory local-aws
+	$(BIN)/pytest -q -p no:cacheprovider tests/distribution $(PYTEST_ARGS)
 
 endpoint-tests: venv
 	cd local_aws && ../$(BIN)/pytest -q
@@ -166,6 +186,23 @@ playbook-tests: venv collection-link browser-deps
 	$(MAKE) --no-print-directory local-aws
 	$(BIN)/pytest -q -p no:cacheprovider tests/playbooks $(PYTEST_ARGS)
 
+# The oldest ansible-core requires_ansible claims (2.17) with the oldest boto3/botocore the modules take (1.36.22),
+# in a venv of its own with amazon.aws from this venv's ansible package: the distribution test's install and
+# site/verify/teardown run (tests/distribution/test_installed.py). Not part of make test; results in
+# docs/supported-versions.md. MATRIX_CORE=2.18 tries another core.
+MATRIX_CORE ?= 2.17
+MATRIX_VENV := .tmp/matrix/core-$(MATRIX_CORE)
+MATRIX_SITE := $(MATRIX_VENV)/lib/python3.11/site-packages
+matrix: venv
+	test -x $(MATRIX_VENV)/bin/python || $(PYTHON) -m venv $(MATRIX_VENV)
+	$(MATRIX_VENV)/bin/python -m pip install -q --disable-pip-version-check "ansible-core==$(MATRIX_CORE).*" \
+	  boto3==1.36.22 botocore==1.36.22 pytest==9.2.0
+	mkdir -p $(MATRIX_SITE)/ansible_collections/amazon
+	ln -sfn $(CURDIR)/$(SITE)/ansible_collections/amazon/aws $(MATRIX_SITE)/ansible_collections/amazon/aws
+	$(MAKE) --no-print-directory local-aws
+	$(MATRIX_VENV)/bin/python -c 'import ansible.release, botocore; print("ansible-core", ansible.release.__version__, "botocore", botocore.__version__)'
+	PYTHONPATH=$(CURDIR)/local_aws $(MATRIX_VENV)/bin/pytest -q -p no:cacheprovider tests/distribution/test_installed.py
+
 test: venv
 	$(MAKE) --no-print-directory endpoint-tests
 	$(MAKE) --no-print-directory example-test
@@ -176,6 +213,7 @@ test: venv
 	$(MAKE) --no-print-directory integration
 	$(MAKE) --no-print-directory molecule
 	$(MAKE) --no-print-directory playbook-tests
+	$(MAKE) --no-print-directory distribution-tests
 	$(MAKE) --no-print-directory local-aws-stop
 	@echo "make test: all suites passed"
 

@@ -164,7 +164,7 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags
-  - amazon.aws.boto3
+  - amplify_hosting.ssr.boto3
 """
 
 EXAMPLES = r"""

@@ -127,7 +127,7 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags
-  - amazon.aws.boto3
+  - amplify_hosting.ssr.boto3
 """
 
 EXAMPLES = r"""

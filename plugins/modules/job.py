@@ -90,7 +90,7 @@ notes:
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - amazon.aws.boto3
+  - amplify_hosting.ssr.boto3
 """
 
 EXAMPLES = r"""

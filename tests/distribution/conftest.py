@@ -1,0 +1,60 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The collection as its users get it: the tarball `ansible-galaxy collection build` makes from this checkout.
+
+`make distribution-tests` starts the local endpoint and exports AWS_ENDPOINT_URL and dummy credentials. Every
+command here runs outside the repository, without its ansible.cfg (which finds the checkout itself as the
+collection), so only the tarball's contents can be used.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+GALAXY = yaml.safe_load((ROOT / "galaxy.yml").read_text())
+TARBALL_NAME = "%s-%s-%s.tar.gz" % (GALAXY["namespace"], GALAXY["name"], GALAXY["version"])
+
+
+def user_env(**extra):
+    """The environment of a user's shell: the venv's tools on PATH, no ANSIBLE_* setting of this repository."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("ANSIBLE_")}
+    env["PATH"] = "%s:%s" % (BIN, env.get("PATH", ""))
+    env.update(ANSIBLE_NOCOLOR="1", ANSIBLE_DEPRECATION_WARNINGS="0")
+    env.update(extra)
+    return env
+
+
+def run(command, cwd, env=None, timeout=600, stdout_only=False):
+    """Run a command, fail the test with its output unless it exits 0; return what it printed (its standard
+    output alone with stdout_only, for JSON)."""
+    completed = subprocess.run([str(part) for part in command], cwd=str(cwd), env=env or user_env(),
+                               capture_output=True, text=True, timeout=timeout, check=False)
+    output = completed.stdout + completed.stderr
+    assert completed.returncode == 0, "%s -> rc %s\n%s" % (" ".join(map(str, command)), completed.returncode,
+                                                            output[-6000:])
+    return completed.stdout if stdout_only else output
+
+
+@pytest.fixture(scope="session")
+def tarball(tmp_path_factory):
+    """The collection built from this checkout, as `ansible-galaxy collection build` writes it."""
+    out = tmp_path_factory.mktemp("build")
+    run([BIN / "ansible-galaxy", "collection", "build", "--output-path", out, ROOT], cwd=out)
+    path = out / TARBALL_NAME
+    assert path.is_file(), sorted(p.name for p in out.iterdir())
+    return path
+
+
+@pytest.fixture(scope="session")
+def amazon_aws():
+    """amazon.aws as the venv's ansible package carries it (the tarball is installed with --no-deps)."""
+    import ansible_collections.amazon.aws as package  # the venv's, found at run time
+
+    return Path(package.__file__).parent if package.__file__ else Path(list(package.__path__)[0])

@@ -1,0 +1,107 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The built tarball installed into a fresh collections path, its playbooks run by name against the local
+endpoint: `ansible-playbook amplify_hosting.ssr.site`, `.verify` and `.teardown`, from a project directory
+outside the repository with a copy of inventories/local, as a user of the installed collection runs them.
+"""
+
+import json
+import os
+import shutil
+import tarfile
+
+import boto3
+import pytest
+from conftest import BIN, ROOT, run, user_env
+from local_aws.control import Control
+
+APP_NAME = "compute-role-demo"
+OWNERSHIP = {"managed-by": "amplify_hosting.ssr", "environment": "dev"}
+ROLE, BUCKET = "%s-dev-compute" % APP_NAME, "%s-dev-private" % APP_NAME
+MODULES = ["app", "app_info", "branch", "branch_info", "compute_log_info", "compute_role", "compute_role_audit",
+           "job", "s3_empty", "s3_upload"]
+
+
+@pytest.fixture(scope="module")
+def endpoint():
+    url = os.environ.get("AWS_ENDPOINT_URL", "")
+    if not url.startswith("http://127.0.0.1:"):
+        pytest.fail("AWS_ENDPOINT_URL must name the local endpoint (run the suite with `make distribution-tests`)")
+    return url
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory, tarball):
+    """A user's project: the tarball installed alone into a fresh collections path, inventories/local copied,
+    and an ansible.cfg of its own (so no configuration of this repository, nor ~/.ansible/collections, is used)."""
+    base = tmp_path_factory.mktemp("user")
+    collections = base / "collections"
+    run([BIN / "ansible-galaxy", "collection", "install", "--offline", "--no-deps", "-p", collections, tarball],
+        cwd=base, env=user_env())
+    project = base / "project"
+    project.mkdir()
+    shutil.copytree(ROOT / "inventories" / "local", project / "inventory")
+    (project / "ansible.cfg").write_text("[defaults]\nstdout_callback = ansible.builtin.default\n")
+    env = user_env(ANSIBLE_CONFIG=str(project / "ansible.cfg"), ANSIBLE_COLLECTIONS_PATH=str(collections),
+                   ANSIBLE_CALLBACK_RESULT_FORMAT="json")
+    return {"dir": project, "collections": collections, "env": env}
+
+
+def playbook(project, name, *args):
+    command = [BIN / "ansible-playbook", "-i", "inventory", name, "--limit", "dev"] + list(args)
+    return run(command, cwd=project["dir"], env=project["env"], timeout=900)
+
+
+def test_tarball_leaves_out_what_needs_the_local_endpoint(tarball):
+    with tarfile.open(tarball) as archive:
+        names = archive.getnames()
+    for needed in ("playbooks/site.yml", "playbooks/verify.yml", "playbooks/teardown.yml",
+                   "playbooks/files/amplify-logo.png", "playbooks/vars/environment.yml",
+                   "playbooks/tasks/check_inputs.yml", "meta/runtime.yml", "meta/execution-environment.yml",
+                   "inventories/example/hosts.yml", "docs/installing.md", "CHANGELOG.rst"):
+        assert needed in names, needed
+    for left_out in ("ansible.cfg", "inventories/local", "extensions", "tests/integration", "tests/playbooks",
+                     "tests/distribution", "tests/browser", "local_aws", "examples", "Makefile", "requirements.txt",
+                     ".ruff_cache", ".pytest_cache"):
+        assert not any(name == left_out or name.startswith(left_out + "/") for name in names), left_out
+    assert not any("__pycache__" in name or ".pytest_cache" in name for name in names)
+
+
+def test_installed_collection_is_the_one_used(project):
+    listed = json.loads(run([BIN / "ansible-galaxy", "collection", "list", "amplify_hosting.ssr", "--format", "json"],
+                            cwd=project["dir"], env=project["env"], stdout_only=True))
+    assert list(listed) == [str(project["collections"] / "ansible_collections")], listed
+    docs = json.loads(run([BIN / "ansible-doc", "--json"] + ["amplify_hosting.ssr.%s" % m for m in MODULES],
+                          cwd=project["dir"], env=project["env"], stdout_only=True))
+    for module in MODULES:
+        requirements = docs["amplify_hosting.ssr.%s" % module]["doc"]["requirements"]
+        assert "botocore >= 1.36.22" in requirements and "boto3 >= 1.36.22" in requirements, (module, requirements)
+        assert not any("1.34.0" in requirement for requirement in requirements), (module, requirements)
+
+
+def test_site_verify_teardown_by_name_from_the_installed_collection(endpoint, project):
+    Control(endpoint).reset()
+    session = boto3.session.Session(region_name="us-east-1")
+    iam, s3, amplify = (session.client(name, endpoint_url=endpoint) for name in ("iam", "s3", "amplify"))
+
+    playbook(project, "amplify_hosting.ssr.site")
+    tags = {tag["Key"]: tag["Value"] for tag in iam.list_role_tags(RoleName=ROLE)["Tags"]}
+    assert tags == OWNERSHIP
+    assert [role["RoleName"] for role in iam.list_roles()["Roles"]] == [ROLE]
+    assert [bucket["Name"] for bucket in s3.list_buckets()["Buckets"]] == [BUCKET]
+    # The image the playbook uploads comes from its own files/ directory, inside the installed collection.
+    assert [obj["Key"] for obj in s3.list_objects_v2(Bucket=BUCKET)["Contents"]] == ["amplify-logo.png"]
+    apps = [app for app in amplify.list_apps()["apps"] if app["name"] == APP_NAME]
+    assert len(apps) == 1, apps
+    branches = amplify.list_branches(appId=apps[0]["appId"])["branches"]
+    assert [(b["branchName"], b["computeRoleArn"]) for b in branches] == [
+        ("dev", "arn:aws:iam::123456789012:role/%s" % ROLE)]
+
+    verified = playbook(project, "amplify_hosting.ssr.verify")
+    assert "0 failed" in verified and "failed=0" in verified, verified[-3000:]
+
+    playbook(project, "amplify_hosting.ssr.teardown", "-e", "ssr_teardown_confirm=%s" % APP_NAME)
+    assert iam.list_roles()["Roles"] == []
+    assert s3.list_buckets()["Buckets"] == []
+    assert [app for app in amplify.list_apps()["apps"] if app["name"] == APP_NAME] == []
