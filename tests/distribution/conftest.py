@@ -37,8 +37,8 @@ def run(command, cwd, env=None, timeout=600, stdout_only=False):
     completed = subprocess.run([str(part) for part in command], cwd=str(cwd), env=env or user_env(),
                                capture_output=True, text=True, timeout=timeout, check=False)
     output = completed.stdout + completed.stderr
-    assert completed.returncode == 0, "%s -> rc %s\n%s" % (" ".join(map(str, command)), completed.returncode,
-                                                            output[-6000:])
+    shown = " ".join(map(str, command))
+    assert completed.returncode == 0, "%s -> rc %s\n%s" % (shown, completed.returncode, output[-6000:])
     return completed.stdout if stdout_only else output
 
 

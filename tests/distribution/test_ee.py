@@ -71,7 +71,7 @@ def test_builder_context_installs_the_collection_with_botocore_1_36_22(tmp_path,
     assert ours == {"boto3>=%s" % MINIMUM, "botocore>=%s" % MINIMUM}, requirements
     # What pip will be asked for, all collections together, admits 1.36.22 and nothing older.
     for package in ("boto3", "botocore"):
-        specifiers = [req.specifier for req, _ in requirements if req.name == package]
+        specifiers = [req.specifier for req, dummy in requirements if req.name == package]
         assert all(spec.contains(Version(MINIMUM)) for spec in specifiers), specifiers
         assert not all(spec.contains(Version("1.36.21")) for spec in specifiers), specifiers
         assert not all(spec.contains(Version("1.34.0")) for spec in specifiers), specifiers

@@ -69,8 +69,8 @@ def hand_made_object(empty_account, playbook):
     return make
 
 
-def test_a_hand_made_object_refuses_its_environment_only_and_force_then_deletes_and_lists_it(hand_made_object,
-                                                                                           playbook):
+def test_a_hand_made_object_refuses_its_environment_only_and_force_then_deletes_and_lists_it(
+        hand_made_object, playbook):
     endpoint = hand_made_object("staging")
     app_id = endpoint.apps()[0]["appId"]
 
