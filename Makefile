@@ -43,7 +43,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: help venv local-aws local-aws-stop demo demo-repo test sanity units integration molecule lint endpoint-tests \
         example-test playbook-tests bench bench-compute test-tree collection-link clean browser-deps browser-test example-build \
-        test-under-load distribution-tests changelog matrix
+        test-under-load distribution-tests changelog matrix matrix-venv matrix-tests collection-checks
 
 help:
 	@echo "make demo            run the whole flow against the local AWS endpoint"
@@ -52,8 +52,10 @@ help:
 	@echo "make local-aws       start the local AWS endpoint on $(ENDPOINT) (make local-aws-stop stops it)"
 	@echo "make playbook-tests  site/verify/teardown playbooks against the local endpoint (tests/playbooks)"
 	@echo "make distribution-tests  the built tarball installed, its playbooks run by name; the EE context (tests/distribution)"
+	@echo "make collection-checks  the built tarball through galaxy-importer and antsibull-docs lint-collection-docs"
 	@echo "make changelog       CHANGELOG.rst from changelogs/ (antsibull-changelog release of galaxy.yml's version)"
-	@echo "make matrix          sanity on the oldest claimed ansible-core (2.17) in a venv of its own (not in make test)"
+	@echo "make matrix-tests    sanity and units on the oldest claimed ansible-core (2.17), in a venv of its own"
+	@echo "make matrix          the installed tarball's playbooks on ansible-core 2.17 (not in make test)"
 	@echo "make bench           API calls and wall time per converge and how they grow (bench/results/latest.md)"
 	@echo "make bench-compute   only the bench's local compute section: releases, /api/image latency, memory"
 	@echo "make example-test    build the example Next.js app (npm ci, npm run build) and test it end to end"
@@ -92,8 +94,11 @@ test-tree: venv
 	git init -q $(TEST_TREE) && git -C $(TEST_TREE) add -A
 
 # ansible-test fetches a pip bootstrap script from outside this network; supply ours (hack/get_pip_offline.py).
+# ANSIBLE_TEST_PYTHON: the python whose ansible-test runs (make matrix-tests: the 2.17 venv's, which wants another pip).
+ANSIBLE_TEST_PYTHON ?= $(BIN)/python
 ansible-test-bootstrap: venv
-	pip_version=$$($(BIN)/python -c 'from ansible_test._internal.python_requirements import get_venv_packages as g; \
+	pip_version=$$($(ANSIBLE_TEST_PYTHON) -c \
+	  'from ansible_test._internal.python_requirements import get_venv_packages as g; \
 	  print(g(type("P", (), {"version": "3.11"})())["pip"])'); \
 	mkdir -p ~/.ansible/test/cache; \
 	cp hack/get_pip_offline.py ~/.ansible/test/cache/get_pip_$${pip_version//./_}.py
@@ -187,29 +192,72 @@ playbook-tests: venv collection-link browser-deps
 	$(BIN)/pytest -q -p no:cacheprovider tests/playbooks $(PYTEST_ARGS)
 
 # The oldest ansible-core requires_ansible claims (2.17) with the oldest boto3/botocore the modules take (1.36.22),
-# in a venv of its own with amazon.aws from this venv's ansible package: the distribution test's install and
-# site/verify/teardown run (tests/distribution/test_installed.py). Not part of make test; results in
-# docs/supported-versions.md. MATRIX_CORE=2.18 tries another core.
+# in a venv of its own made from tests/matrix/requirements-core217.txt (remade only when that file changes: the
+# .installed stamp), with amazon.aws 10.1.x linked from this venv's ansible package (ansible 10.x, the bundle of
+# core 2.17, carries amazon.aws 8.x, below galaxy.yml's >=10.0.0). Results in docs/supported-versions.md.
+#   make matrix-venv   the venv alone
+#   make matrix-tests  ansible-test sanity and units with 2.17's ansible-test, in a test tree of its own (in make test)
+#   make matrix        the distribution test's install and site/verify/teardown run
+#                      (tests/distribution/test_installed.py) with 2.17 (not in make test: make distribution-tests
+#                      runs it on the main venv's core)
 MATRIX_CORE ?= 2.17
 MATRIX_VENV := .tmp/matrix/core-$(MATRIX_CORE)
 MATRIX_SITE := $(MATRIX_VENV)/lib/python3.11/site-packages
-matrix: venv
+MATRIX_REQUIREMENTS := tests/matrix/requirements-core$(subst .,,$(MATRIX_CORE)).txt
+MATRIX_TEST_ROOT := .tmp/matrix/ansible-test-$(MATRIX_CORE)
+matrix-venv: $(MATRIX_VENV)/.installed
+$(MATRIX_VENV)/.installed: $(MATRIX_REQUIREMENTS) | $(VENV)/.installed
 	test -x $(MATRIX_VENV)/bin/python || $(PYTHON) -m venv $(MATRIX_VENV)
-	$(MATRIX_VENV)/bin/python -m pip install -q --disable-pip-version-check "ansible-core==$(MATRIX_CORE).*" \
-	  boto3==1.36.22 botocore==1.36.22 pytest==9.2.0
+	$(MATRIX_VENV)/bin/python -m pip install -q --disable-pip-version-check -r $(MATRIX_REQUIREMENTS)
 	mkdir -p $(MATRIX_SITE)/ansible_collections/amazon
 	ln -sfn $(CURDIR)/$(SITE)/ansible_collections/amazon/aws $(MATRIX_SITE)/ansible_collections/amazon/aws
+	touch $@
+
+# Every sanity test 2.17's ansible-test has, with no ignore file (as make sanity), and the unit tests, each run
+# in the venvs ansible-test makes (--venv) from its own pinned requirements.
+matrix-tests: matrix-venv
+	$(MAKE) --no-print-directory test-tree TEST_ROOT=$(MATRIX_TEST_ROOT)
+	$(MAKE) --no-print-directory ansible-test-bootstrap ANSIBLE_TEST_PYTHON=$(MATRIX_VENV)/bin/python
+	$(MATRIX_VENV)/bin/python -c 'import ansible.release, botocore; \
+	  print("ansible-core", ansible.release.__version__, "botocore", botocore.__version__)'
+	cd $(MATRIX_TEST_ROOT)/ansible_collections/amplify_hosting/ssr && \
+	  $(CURDIR)/$(MATRIX_VENV)/bin/ansible-test sanity --venv --python 3.11 --color no && \
+	  $(CURDIR)/$(MATRIX_VENV)/bin/ansible-test units --venv --python 3.11 --color no --requirements
+
+matrix: matrix-venv
 	$(MAKE) --no-print-directory local-aws
-	$(MATRIX_VENV)/bin/python -c 'import ansible.release, botocore; print("ansible-core", ansible.release.__version__, "botocore", botocore.__version__)'
+	$(MATRIX_VENV)/bin/python -c 'import ansible.release, botocore; \
+	  print("ansible-core", ansible.release.__version__, "botocore", botocore.__version__)'
 	PYTHONPATH=$(CURDIR)/local_aws $(MATRIX_VENV)/bin/pytest -q -p no:cacheprovider tests/distribution/test_installed.py
+
+# The built tarball through galaxy-importer (Galaxy's checks on an upload: MANIFEST, docs, ansible-doc, offline
+# ansible-lint; tests/galaxy-importer.cfg: no containers, no ansible-test), then installed into an empty collections
+# path and its plugin and role docs through antsibull-docs lint-collection-docs. Any ERROR from the importer fails.
+DIST := .tmp/dist
+collection-checks: venv
+	rm -rf $(DIST) && mkdir -p $(DIST)/tmp $(DIST)/ansible-tmp $(DIST)/collections
+	ansible-galaxy collection build --force --output-path $(DIST) .
+	# The importer requires a repository URL, which galaxy.yml does not name yet: it checks a copy that has one.
+	mkdir -p $(DIST)/importer && cd $(DIST) && for t in amplify_hosting-ssr-*.tar.gz; do \
+	  $(CURDIR)/$(BIN)/python $(CURDIR)/hack/stand_in_repository.py $$t importer/$$t || exit 1; done
+	cd $(DIST) && GALAXY_IMPORTER_CONFIG=$(CURDIR)/tests/galaxy-importer.cfg \
+	  GALAXY_IMPORTER_TMP_ROOT_DIR=$(CURDIR)/$(DIST)/tmp GALAXY_IMPORTER_ANSIBLE_LOCAL_TMP=$(CURDIR)/$(DIST)/ansible-tmp \
+	  $(CURDIR)/$(BIN)/python -m galaxy_importer.main importer/amplify_hosting-ssr-*.tar.gz 2>&1 | tee importer.log
+	@if grep -E '^(ERROR|CRITICAL)' $(DIST)/importer.log; then echo "galaxy-importer reported errors"; exit 1; fi
+	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(DIST)/collections ansible-galaxy collection install --offline --no-deps --force \
+	  -p $(DIST)/collections $(DIST)/amplify_hosting-ssr-*.tar.gz
+	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(DIST)/collections antsibull-docs lint-collection-docs --plugin-docs \
+	  --validate-collection-refs dependent $(DIST)/collections/ansible_collections/amplify_hosting/ssr
 
 test: venv
 	$(MAKE) --no-print-directory endpoint-tests
 	$(MAKE) --no-print-directory example-test
 	$(MAKE) --no-print-directory browser-test
 	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory collection-checks
 	$(MAKE) --no-print-directory sanity
 	$(MAKE) --no-print-directory units
+	$(MAKE) --no-print-directory matrix-tests
 	$(MAKE) --no-print-directory integration
 	$(MAKE) --no-print-directory molecule
 	$(MAKE) --no-print-directory playbook-tests
