@@ -10,6 +10,11 @@
                                                    the local Git repository PATH (RELEASE jobs of such an app
                                                    build it and serve it); with no URL, list the mappings
   local-aws urls   [--port P]                      each running compute's branch URL, role and log stream
+  local-aws compute-logs [--port P] [always | service_role]
+                                                   when the compute's output goes to CloudWatch Logs: always
+                                                   (the default), or service_role, as Amplify: only while the
+                                                   app's service role (iamServiceRoleArn) allows Amplify to
+                                                   write /aws/amplify/<appId>; with no argument, shows it
   local-aws faults [--port P] [--seed N] [--propagation-delay S] [--clear] [SPEC ...]
                                                    inject faults: each SPEC (replacing the faults set before)
                                                    is SERVICE:OPERATION:ERROR[:RATE[:COUNT[:PHASE]]], e.g.
@@ -279,10 +284,26 @@ def urls(port: int) -> int:
     return 0
 
 
+def compute_logs(port: int, specs: list[str]) -> int:
+    from .control import Control
+
+    control = Control(f"http://{HOST}:{port}", timeout=10)
+    if len(specs) > 1:
+        print("compute-logs takes one of always, service_role", file=sys.stderr)
+        return 2
+    try:
+        current = control.configure(compute_logs=specs[0]) if specs else control._call("GET", "/config")
+    except urllib.error.HTTPError as exc:
+        print(f"refused: {json.load(exc).get('error')}", file=sys.stderr)
+        return 2
+    print(f"compute logs on {HOST}:{port}: {current['compute_logs']}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="local-aws", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=("serve", "start", "stop", "status", "calls", "faults",
-                                                          "latency", "repository", "urls"))
+                                                          "latency", "repository", "urls", "compute-logs"))
     parser.add_argument("specs", nargs="*", metavar="SPEC", help="faults: SERVICE:OPERATION:ERROR[:RATE[:COUNT[:PHASE]]]")
     parser.add_argument("--clear", action="store_true",
                         help="calls: empty the request log instead of showing it; faults: remove every fault")
@@ -305,6 +326,8 @@ def main(argv: list[str] | None = None) -> int:
         return repository(args.port, args.specs)
     if args.command == "urls":
         return urls(args.port)
+    if args.command == "compute-logs":
+        return compute_logs(args.port, args.specs)
     if args.command == "latency":
         return latency(args.port, args.specs)
     if args.command == "faults":

@@ -267,7 +267,8 @@ def requested_access(service: str, operation: str, method: str, raw_uri: str, he
     action = f"{_IAM_PREFIX.get(service, service)}:{operation}"
     params = _parameters(service, raw_uri, body)
     if service == "ssm":
-        return [Check(action, _ssm_resources(params, partition, region, account))]
+        return ([Check(action, _ssm_resources(params, partition, region, account))]
+                + _ssm_kms_checks(operation, params, partition, region, account))
     if service == "secretsmanager":
         return _secrets_checks(action, operation, params, partition, region, account)
     if service == "dynamodb":
@@ -330,10 +331,97 @@ def _secrets_checks(action: str, operation: str, params: dict, partition: str, r
         secret = _secret(account, region, secret_id)
         if secret is not None:
             checks.append(Check(action, [secret.arn], resource_policy=getattr(secret, "policy", None)))
+            if operation in _SECRET_DECRYPTING:
+                checks += _kms_decrypt_checks(getattr(secret, "kms_key_id", None), "secretsmanager",
+                                              {"SecretARN": secret.arn}, partition, region, account)
         elif secret_id.startswith("arn:"):
             checks.append(Check(action, [secret_id]))
         else:
             checks.append(Check(action, [f"arn:{partition}:secretsmanager:{region}:{account}:secret:{secret_id}"]))
+    return checks
+
+
+# -- KMS, called by Parameter Store and Secrets Manager on the caller's behalf ---------------------------------
+# A SecureString parameter read WithDecryption, or a secret's value, under a customer managed key needs the
+# caller's kms:Decrypt on that key, through the service (kms:ViaService <service>.<region>.<DNS suffix>; "How
+# AWS Systems Manager Parameter Store uses AWS KMS", "Secret encryption and decryption in AWS Secrets Manager").
+# The AWS managed keys (alias/aws/ssm, alias/aws/secretsmanager) need no permission of the caller's.
+_SSM_DECRYPTING = ("GetParameter", "GetParameters", "GetParametersByPath")
+_SECRET_DECRYPTING = ("GetSecretValue", "BatchGetSecretValue")
+_AWS_MANAGED_KEYS = ("alias/aws/ssm", "alias/aws/secretsmanager")
+
+
+def _dns_suffix(partition: str) -> str:
+    """The DNS suffix of a partition's endpoints, from botocore's endpoints.json."""
+    import botocore.session
+
+    for entry in botocore.session.get_session().get_data("endpoints").get("partitions", []):
+        if entry.get("partition") == partition:
+            return entry.get("dnsSuffix") or "amazonaws.com"
+    return "amazonaws.com"
+
+
+def _kms_decrypt_checks(key_id: str | None, service: str, encryption_context: dict[str, str], partition: str,
+                        region: str, account: str) -> list[Check]:
+    """kms:Decrypt on the key (resolved through moto: an alias to its key), under the key policy, when the key is
+    a customer managed one."""
+    if not key_id or key_id in _AWS_MANAGED_KEYS or key_id.endswith(tuple(":" + k for k in _AWS_MANAGED_KEYS)):
+        return []
+    from moto.kms.models import kms_backends
+
+    key_region, key_account = region, account
+    if key_id.startswith("arn:"):
+        parts = key_id.split(":", 5)
+        key_region, key_account = parts[3], parts[4]
+    backend = _backend(kms_backends, key_account, key_region)
+    key = None
+    if backend is not None:
+        try:
+            key = backend.keys.get(backend.any_id_to_key_id(key_id))
+        except (KeyError, AttributeError):
+            key = None
+    if key is not None:
+        arn = key.arn
+    elif key_id.startswith("arn:"):
+        arn = key_id
+    else:
+        resource = key_id if key_id.startswith("alias/") else f"key/{key_id}"
+        arn = f"arn:{partition}:kms:{key_region}:{key_account}:{resource}"
+    context = {"kms:ViaService": f"{service}.{region}.{_dns_suffix(partition)}", "kms:CallerAccount": account}
+    context.update({f"kms:EncryptionContext:{k}": v for k, v in encryption_context.items()})
+    return [Check("kms:Decrypt", [arn], context, getattr(key, "policy", None), key_account)]
+
+
+def _ssm_kms_checks(operation: str, params: dict, partition: str, region: str, account: str) -> list[Check]:
+    """The decryptions a read WithDecryption makes: of each SecureString parameter it reads (GetParametersByPath:
+    the ones under the path)."""
+    if operation not in _SSM_DECRYPTING or params.get("WithDecryption") is not True:
+        return []
+    from moto.ssm.models import ssm_backends
+
+    backend = _backend(ssm_backends, account, region)
+    if backend is None:
+        return []
+    stored = backend._parameters
+    if operation == "GetParametersByPath":
+        path = params.get("Path")
+        if not isinstance(path, str) or not path:
+            return []
+        names = list(stored.get_keys_beginning_with(path.rstrip("/") + "/", params.get("Recursive") is True))
+    else:
+        names = []
+        for name in _strings(params.get("Name"), params.get("Names")):
+            if name.startswith("arn:") and ":parameter" in name:
+                name = name.split(":parameter", 1)[1]
+            names.append(stored.normalize_name(name.split(":", 1)[0]))
+    checks = []
+    for name in dict.fromkeys(names):
+        versions = dict.get(stored, name) or []
+        parameter = versions[-1] if versions else None
+        if parameter is None or parameter.parameter_type != "SecureString":
+            continue
+        arn = f"arn:{partition}:ssm:{region}:{account}:parameter/{name.lstrip('/')}"
+        checks += _kms_decrypt_checks(parameter.keyid, "ssm", {"PARAMETER_ARN": arn}, partition, region, account)
     return checks
 
 

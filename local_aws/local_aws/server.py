@@ -15,6 +15,8 @@ Control API (not AWS; unsigned JSON under /_local/):
   GET    /_local/compute/credentials the container credentials endpoint of a running compute (its
                                      AWS_CONTAINER_AUTHORIZATION_TOKEN in Authorization): a session of the
                                      branch's effective compute role
+  POST   /_local/compute/sessions    {"roleArn", "sessionName"}: a session of that role, as a compute gets one (the
+                                     same JSON), for a server run outside the local compute (the example's tests)
   GET    /_local/compute/logs/<appId>/<branch>/<jobId>/<STEP>   a compute job's step log (the Step's logUrl)
 
 Branch URLs (the local Amplify Hosting compute, local_aws/compute): a request whose Host is
@@ -200,6 +202,13 @@ class LocalAws:
             if path == "/_local/compute/credentials" and method == "GET":
                 status, body = self.compute.credentials(environ.get("HTTP_AUTHORIZATION", ""))
                 return _json(start_response, status, body)
+            if path == "/_local/compute/sessions" and method == "POST":
+                asked = json.loads(_read_body(environ) or b"{}")
+                if not isinstance(asked, dict):
+                    raise ValueError("the body must be a JSON object")
+                session = self.sessions.issue(asked.get("roleArn"), asked.get("sessionName") or "local-compute",
+                                              duration_seconds=self.settings.compute_session_seconds)
+                return _json(start_response, 200, session.as_container_credentials())
             # The branch stays percent-encoded (a branch name may hold "/"): match the raw path.
             found = COMPUTE_LOG.match((environ.get("RAW_URI") or environ.get("REQUEST_URI") or path).split("?")[0])
             if found and method == "GET":

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from . import latency
 
 JOB_RESULTS = ("SUCCEED", "FAILED")
+COMPUTE_LOGS = ("always", "service_role")
 FAULT_PHASES = ("before", "after")
 DEFAULT_PORT = int(os.environ.get("LOCAL_AWS_PORT", "4566"))
 
@@ -76,6 +77,11 @@ class Settings:
     # Loopback ports the computes may listen on; 0 and 0: any free port the system gives.
     compute_port_min: int = 0
     compute_port_max: int = 0
+    # When the compute's output goes to CloudWatch Logs: "always" (every compute, the default), or
+    # "service_role", as Amplify Hosting does: only while the app has a service role (iamServiceRoleArn) that
+    # trusts amplify.amazonaws.com and may create the log stream and put events in /aws/amplify/<appId>
+    # (compute/logs.py); other output is dropped.
+    compute_logs: str = "always"
     # Added to the endpoint's clock for compute sessions (tests move time forward to expire credentials).
     clock_offset_seconds: float = 0.0
     # The latency model (latency.py): milliseconds each AWS call waits before it is served, by request class
@@ -109,6 +115,8 @@ class Settings:
                 raise ValueError("repositories must map repository URLs to local paths (non-empty strings)")
             if name == "job_result" and value not in JOB_RESULTS:
                 raise ValueError(f"job_result must be one of {', '.join(JOB_RESULTS)}, not {value!r}")
+            if name == "compute_logs" and value not in COMPUTE_LOGS:
+                raise ValueError(f"compute_logs must be one of {', '.join(COMPUTE_LOGS)}, not {value!r}")
             if name not in ("seed", "clock_offset_seconds") and isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
                 raise ValueError(f"{name} must not be negative")
             staged[name] = value

@@ -20,6 +20,10 @@ the container credentials endpoint so the SDK refreshes them before they expire.
 app have no compute role gets no credentials at all. A change of the effective role takes effect at once:
 the server is restarted on the same build with the new role (Amplify applies a compute role without a new
 deployment: the write-up assigns the role after the first deployment and the page then works).
+
+The server's stdout and stderr go to the app's CloudWatch Logs group (compute.logs): always, or with the setting
+compute_logs "service_role" only while the app's service role allows Amplify to write them, as on Amplify. The
+DEPLOY step log says which.
 """
 
 from __future__ import annotations
@@ -45,7 +49,7 @@ from urllib.parse import quote
 from .. import iam_bridge
 from ..amplify.jobs import STEPS, ClockJobRunner, JobRunner
 from ..settings import Settings
-from . import buildspec, environment
+from . import buildspec, environment, logs
 from .logs import LogStream
 
 RUNNER_VERSION = "1"  # part of the build cache key: bump when what a build produces changes
@@ -433,14 +437,19 @@ class HostingRunner(JobRunner):
             raise ReleaseFailed("the build has no Next.js server (node_modules/.bin/next): is this a Next.js app?")
         port = self._port()
         display = branch.get("displayName") or branch["branchName"].replace("/", "-")
+        log_stream = LogStream(account, region, app["appId"], branch["branchName"])
+        log_stream.gate = lambda group_exists: self._logs_problem(log_stream, branch["branchName"], group_exists)
         deployment = Deployment(account, region, app["appId"], branch["branchName"], display, job_id, tree, role, port,
-                                process=None, log=LogStream(account, region, app["appId"], branch["branchName"]))
+                                process=None, log=log_stream)
         env = environment.runtime(region=region, endpoint_url=self.public_url(), port=port,
                                   credentials_url=f"{self.public_url()}/_local/compute/credentials" if role else None,
                                   token=deployment.token if role else None,
                                   home=str(self.work_dir / "home" / app["appId"] / quote(branch["branchName"], safe="")))
         log(f"Starting the Next.js server of job {job_id} on 127.0.0.1:{port} with "
             f"{'the compute role ' + role if role else 'no compute role (no AWS credentials)'}")
+        problem = log_stream.problem()
+        where = f"to {log_stream.group}, stream {log_stream.stream}"
+        log(f"Compute logs: {'not written, ' + problem if problem else where}")
         deployment.process = self._popen([str(server), "start", "-p", str(port), "-H", "127.0.0.1"], cwd=tree, env=env,
                                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         with self.lock:
@@ -448,6 +457,17 @@ class HostingRunner(JobRunner):
         for stream in (deployment.process.stdout, deployment.process.stderr):
             threading.Thread(target=_pump, args=(stream, deployment.log), daemon=True).start()
         return deployment
+
+    def _logs_problem(self, stream: LogStream, branch_name: str, group_exists: bool) -> str:
+        """Why the compute's output may not go to its log stream now ("" when it may): never with the setting
+        compute_logs "always"; with "service_role", as Amplify, unless the app's service role allows it."""
+        if self.settings.compute_logs == "always":
+            return ""
+        found = self.lookup(stream.account_id, stream.region, stream.group.rsplit("/", 1)[-1], branch_name)
+        if found is None:
+            return "the branch no longer exists"
+        return logs.service_role_problem(stream.account_id, stream.region, found[0], stream.group, stream.stream,
+                                         group_exists)
 
     def _popen(self, args: list[str], **kwargs) -> subprocess.Popen:
         """A child in its own process group (stopped as a whole) that ends when the endpoint ends."""
