@@ -5,6 +5,7 @@
 // (arn:aws:ssm:<region>:<account>:parameter/<name without its leading slash>).
 // The parameter is read without decryption: configuration, not secrets (secrets: /api/secret).
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { describe, fail, variables } from "../../../lib/route";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -13,24 +14,12 @@ const LOG = "[api/config]";
 
 const ssm = new SSMClient({});
 
-function describe(error: unknown): { name: string; message: string } {
-  if (error instanceof Error) {
-    return { name: error.name || "Error", message: error.message.replace(/\s+/g, " ").trim() };
-  }
-  return { name: "UnknownError", message: String(error) };
-}
-
-function fail(body: { error: string; code?: string }): Response {
-  return Response.json(body, { status: 500, headers: { "Cache-Control": "no-store" } });
-}
-
 export async function GET(): Promise<Response> {
-  const name = process.env.CONFIG_PARAMETER;
-  if (!name) {
-    const error = "Environment variable(s) not set in the server runtime: CONFIG_PARAMETER";
-    console.error(`${LOG} ${error} (see amplify.yml: the build writes it into .env.production)`);
-    return fail({ error });
+  const env = variables(LOG, ["CONFIG_PARAMETER"]);
+  if ("failure" in env) {
+    return env.failure;
   }
+  const [name] = env.values;
   const started = Date.now();
   try {
     const { Parameter: parameter } = await ssm.send(new GetParameterCommand({ Name: name }));

@@ -7,6 +7,7 @@
 //   - locally: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_REGION from the environment, and
 //     AWS_ENDPOINT_URL (or AWS_ENDPOINT_URL_S3) for a local S3 endpoint.
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { describe, fail, variables } from "../../../lib/route";
 
 // Read the object on every request, on the Node.js runtime: never prerendered at build time
 // (the build has no compute role and must not need one).
@@ -18,33 +19,12 @@ const LOG = "[api/image]";
 // One client per server process (it keeps its connections and cached credentials).
 const s3 = new S3Client({});
 
-type ErrorBody = { error: string; code?: string };
-
-function fail(body: ErrorBody): Response {
-  return Response.json(body, { status: 500, headers: { "Cache-Control": "no-store" } });
-}
-
-// The error's name (S3 error code such as AccessDenied or NoSuchKey, or e.g. CredentialsProviderError),
-// and a message on one line. Only these two are ever logged or returned: never the error object itself.
-function describe(error: unknown): { name: string; message: string } {
-  if (error instanceof Error) {
-    return { name: error.name || "Error", message: error.message.replace(/\s+/g, " ").trim() };
-  }
-  return { name: "UnknownError", message: String(error) };
-}
-
 export async function GET(): Promise<Response> {
-  const bucket = process.env.BUCKET_NAME;
-  const key = process.env.OBJECT_KEY;
-  const missing = [!bucket && "BUCKET_NAME", !key && "OBJECT_KEY"].filter(Boolean).join(", ");
-  if (!bucket || !key) {
-    const error = `Environment variable(s) not set in the server runtime: ${missing}`;
-    console.error(
-      `${LOG} ${error} (on Amplify Hosting, branch environment variables reach the SSR runtime only ` +
-        "when the build writes them into .env.production: see amplify.yml)",
-    );
-    return fail({ error });
+  const env = variables(LOG, ["BUCKET_NAME", "OBJECT_KEY"]);
+  if ("failure" in env) {
+    return env.failure;
   }
+  const [bucket, key] = env.values;
 
   const location = `s3://${bucket}/${key}`;
   const started = Date.now();

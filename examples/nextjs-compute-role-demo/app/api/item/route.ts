@@ -3,6 +3,7 @@
 // As /api/image: no credentials, region or endpoint in code (on Amplify Hosting, the branch's IAM compute
 // role). The role needs dynamodb:GetItem on the table's ARN (arn:aws:dynamodb:<region>:<account>:table/<name>).
 import { type AttributeValue, DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { describe, fail, variables } from "../../../lib/route";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -32,26 +33,12 @@ function item(attributes: Record<string, AttributeValue>): { [key: string]: Plai
   return Object.fromEntries(Object.entries(attributes).map(([key, value]) => [key, plain(value)]));
 }
 
-function describe(error: unknown): { name: string; message: string } {
-  if (error instanceof Error) {
-    return { name: error.name || "Error", message: error.message.replace(/\s+/g, " ").trim() };
-  }
-  return { name: "UnknownError", message: String(error) };
-}
-
-function fail(body: { error: string; code?: string }, status = 500): Response {
-  return Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
-}
-
 export async function GET(): Promise<Response> {
-  const table = process.env.ITEMS_TABLE;
-  const id = process.env.ITEM_ID;
-  if (!table || !id) {
-    const missing = [!table && "ITEMS_TABLE", !id && "ITEM_ID"].filter(Boolean).join(", ");
-    const error = `Environment variable(s) not set in the server runtime: ${missing}`;
-    console.error(`${LOG} ${error} (see amplify.yml: the build writes them into .env.production)`);
-    return fail({ error });
+  const env = variables(LOG, ["ITEMS_TABLE", "ITEM_ID"]);
+  if ("failure" in env) {
+    return env.failure;
   }
+  const [table, id] = env.values;
   const location = `dynamodb:${table}/${id}`;
   const started = Date.now();
   try {

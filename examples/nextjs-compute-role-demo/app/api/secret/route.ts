@@ -8,6 +8,7 @@
 import { createHash } from "node:crypto";
 
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { describe, fail, variables } from "../../../lib/route";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -16,24 +17,12 @@ const LOG = "[api/secret]";
 
 const secrets = new SecretsManagerClient({});
 
-function describe(error: unknown): { name: string; message: string } {
-  if (error instanceof Error) {
-    return { name: error.name || "Error", message: error.message.replace(/\s+/g, " ").trim() };
-  }
-  return { name: "UnknownError", message: String(error) };
-}
-
-function fail(body: { error: string; code?: string }): Response {
-  return Response.json(body, { status: 500, headers: { "Cache-Control": "no-store" } });
-}
-
 export async function GET(): Promise<Response> {
-  const secretId = process.env.SECRET_ID;
-  if (!secretId) {
-    const error = "Environment variable(s) not set in the server runtime: SECRET_ID";
-    console.error(`${LOG} ${error} (see amplify.yml: the build writes it into .env.production)`);
-    return fail({ error });
+  const env = variables(LOG, ["SECRET_ID"]);
+  if ("failure" in env) {
+    return env.failure;
   }
+  const [secretId] = env.values;
   const started = Date.now();
   try {
     const output = await secrets.send(new GetSecretValueCommand({ SecretId: secretId }));
