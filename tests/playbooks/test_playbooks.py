@@ -317,7 +317,7 @@ def test_the_inclusion_example_imports_site_and_reuses_a_role(empty_account, pla
     assert included.returncode == 0, included
     assert_converged(endpoint)
     for environment in ENVIRONMENTS:
-        assert "%s: 4 checks passed; objects amplify-logo.png" % environment in included.output
+        assert "%s: 5 checks passed; objects amplify-logo.png" % environment in included.output
 
 
 def test_the_example_inventory_parses_and_keeps_no_secret_in_plain_text(playbook):
