@@ -43,7 +43,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: help venv local-aws local-aws-stop demo demo-repo test sanity units integration molecule lint endpoint-tests \
         example-test playbook-tests bench bench-compute test-tree collection-link clean browser-deps browser-test example-build \
-        test-under-load distribution-tests changelog matrix matrix-venv matrix-tests collection-checks
+        test-under-load test-lane-playbooks test-lane-checks test-stop distribution-tests changelog matrix matrix-venv matrix-tests collection-checks
 
 help:
 	@echo "make demo            run the whole flow against the local AWS endpoint"
@@ -81,12 +81,14 @@ collection-link:
 	@ln -sfn ../../../.. .tmp/collections/ansible_collections/amplify_hosting/ssr
 
 # A copy for ansible-test (it wants the real path to end in ansible_collections/<ns>/<name>), with
-# amazon.aws beside it so imports resolve, and the generated integration_config.yml.
+# amazon.aws and community.aws beside it so imports resolve, and the generated integration_config.yml.
 test-tree: venv
-	rm -rf $(TEST_ROOT) && mkdir -p $(TEST_TREE) $(TEST_ROOT)/ansible_collections/amazon
+	rm -rf $(TEST_ROOT) && mkdir -p $(TEST_TREE) $(TEST_ROOT)/ansible_collections/amazon \
+	  $(TEST_ROOT)/ansible_collections/community
 	git ls-files -z --cached --others --exclude-standard | grep -zv -E '^(local_aws|examples|bench|hack)/' \
 	  | xargs -0 -I{} cp --parents {} $(TEST_TREE)/
 	ln -sfn $(CURDIR)/$(SITE)/ansible_collections/amazon/aws $(TEST_ROOT)/ansible_collections/amazon/aws
+	ln -sfn $(CURDIR)/$(SITE)/ansible_collections/community/aws $(TEST_ROOT)/ansible_collections/community/aws
 	mkdir -p $(TEST_TREE)/tests/integration
 	printf 'endpoint_url: %s\naws_access_key: %s\naws_secret_key: %s\naws_region: %s\n' \
 	  "$(ENDPOINT)" "$$AWS_ACCESS_KEY_ID" "$$AWS_SECRET_ACCESS_KEY" "$$AWS_REGION" \
@@ -193,8 +195,9 @@ playbook-tests: venv collection-link browser-deps
 
 # The oldest ansible-core requires_ansible claims (2.17) with the oldest boto3/botocore the modules take (1.36.22),
 # in a venv of its own made from tests/matrix/requirements-core217.txt (remade only when that file changes: the
-# .installed stamp), with amazon.aws 10.1.x linked from this venv's ansible package (ansible 10.x, the bundle of
-# core 2.17, carries amazon.aws 8.x, below galaxy.yml's >=10.0.0). Results in docs/supported-versions.md.
+# .installed stamp), with amazon.aws 10.1.x and community.aws 10.0.0 linked from this venv's ansible package
+# (ansible 10.x, the bundle of core 2.17, carries amazon.aws and community.aws 8.x, below galaxy.yml's >=10.0.0;
+# both 10.x take ansible-core >=2.17.0). Results in docs/supported-versions.md.
 #   make matrix-venv   the venv alone
 #   make matrix-tests  ansible-test sanity and units with 2.17's ansible-test, in a test tree of its own (in make test)
 #   make matrix        the distribution test's install and site/verify/teardown run
@@ -205,12 +208,15 @@ MATRIX_VENV := .tmp/matrix/core-$(MATRIX_CORE)
 MATRIX_SITE := $(MATRIX_VENV)/lib/python3.11/site-packages
 MATRIX_REQUIREMENTS := tests/matrix/requirements-core$(subst .,,$(MATRIX_CORE)).txt
 MATRIX_TEST_ROOT := .tmp/matrix/ansible-test-$(MATRIX_CORE)
+# The collections are linked on every run (not under the .installed stamp), so a venv made before a dependency
+# was added gets it too.
 matrix-venv: $(MATRIX_VENV)/.installed
+	mkdir -p $(MATRIX_SITE)/ansible_collections/amazon $(MATRIX_SITE)/ansible_collections/community
+	ln -sfn $(CURDIR)/$(SITE)/ansible_collections/amazon/aws $(MATRIX_SITE)/ansible_collections/amazon/aws
+	ln -sfn $(CURDIR)/$(SITE)/ansible_collections/community/aws $(MATRIX_SITE)/ansible_collections/community/aws
 $(MATRIX_VENV)/.installed: $(MATRIX_REQUIREMENTS) | $(VENV)/.installed
 	test -x $(MATRIX_VENV)/bin/python || $(PYTHON) -m venv $(MATRIX_VENV)
 	$(MATRIX_VENV)/bin/python -m pip install -q --disable-pip-version-check -r $(MATRIX_REQUIREMENTS)
-	mkdir -p $(MATRIX_SITE)/ansible_collections/amazon
-	ln -sfn $(CURDIR)/$(SITE)/ansible_collections/amazon/aws $(MATRIX_SITE)/ansible_collections/amazon/aws
 	touch $@
 
 # Every sanity test 2.17's ansible-test has, with no ignore file (as make sanity), and the unit tests, each run
@@ -249,7 +255,19 @@ collection-checks: venv
 	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(DIST)/collections antsibull-docs lint-collection-docs --plugin-docs \
 	  --validate-collection-refs dependent $(DIST)/collections/ansible_collections/amplify_hosting/ssr
 
-test: venv
+# Two lanes at once, each with an endpoint of its own (a port each: every suite that resets its endpoint has it to
+# itself): the playbook tests (the longest suite, one core most of the time) beside every other suite, one after
+# another. What both lanes use is made first (the venv, the collection link, Chromium, the example's build). Each
+# lane's output is printed as a block when the lane ends (--output-sync); the first failure fails make test.
+# `make test-lane-playbooks` / `make test-lane-checks` run one lane alone.
+LANE_PORT := $(shell echo $$(( $(LOCAL_AWS_PORT) + 1 )))
+test: venv collection-link browser-deps example-build
+	$(MAKE) --no-print-directory -j2 --output-sync=recurse test-lane-playbooks test-lane-checks
+	@echo "make test: all suites passed"
+test-lane-playbooks: venv
+	status=0; $(MAKE) --no-print-directory LOCAL_AWS_PORT=$(LANE_PORT) playbook-tests || status=$$?; \
+	  $(MAKE) --no-print-directory LOCAL_AWS_PORT=$(LANE_PORT) local-aws-stop; exit $$status
+test-lane-checks: venv
 	$(MAKE) --no-print-directory endpoint-tests
 	$(MAKE) --no-print-directory example-test
 	$(MAKE) --no-print-directory browser-test
@@ -260,10 +278,12 @@ test: venv
 	$(MAKE) --no-print-directory matrix-tests
 	$(MAKE) --no-print-directory integration
 	$(MAKE) --no-print-directory molecule
-	$(MAKE) --no-print-directory playbook-tests
 	$(MAKE) --no-print-directory distribution-tests
 	$(MAKE) --no-print-directory local-aws-stop
-	@echo "make test: all suites passed"
+# Both lanes' endpoints stopped (.ci/run on exit, whatever the outcome).
+test-stop:
+	$(MAKE) --no-print-directory local-aws-stop
+	$(MAKE) --no-print-directory LOCAL_AWS_PORT=$(LANE_PORT) local-aws-stop
 
 # make test while hack/cpu_load.py keeps the cores busy (one spinning process per core; LOAD_PROCESSES=N for
 # another count), as on a loaded CI machine. The load stops whatever the outcome (also when this shell is

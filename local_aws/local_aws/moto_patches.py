@@ -20,6 +20,7 @@ def apply() -> None:
     skip_statements_whose_condition_is_not_met()
     forget_a_deleted_buckets_tags()
     page_object_versions_as_s3_does()
+    describe_tables_with_their_id()
     _applied = True
 
 
@@ -131,6 +132,30 @@ def forget_a_deleted_buckets_tags() -> None:
         return deleted
 
     S3Backend.delete_bucket = delete_bucket_and_its_tags
+
+
+def describe_tables_with_their_id() -> None:
+    """A DynamoDB table's description carries its TableId, as DynamoDB's does.
+
+    botocore's model has TableId (a UUID, "Unique identifier for the table for which the backup was created") in
+    TableDescription, and DynamoDB returns it from CreateTable, DescribeTable, UpdateTable and DeleteTable; moto 5.2.5
+    leaves it out, and community.aws.dynamodb_table fails reading it (KeyError 'table_id'). One id per table, kept
+    for the table's life.
+    """
+    import uuid
+
+    from moto.dynamodb.models.table import Table
+
+    describe = Table.describe
+
+    def describe_with_id(self, base_key: str = "TableDescription"):
+        results = describe(self, base_key)
+        if not hasattr(self, "_local_aws_table_id"):
+            self._local_aws_table_id = str(uuid.uuid4())
+        results[base_key]["TableId"] = self._local_aws_table_id
+        return results
+
+    Table.describe = describe_with_id
 
 
 # ListObjectVersions returns at most this many entries (versions, delete markers and common prefixes) a page.

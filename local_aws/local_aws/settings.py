@@ -77,11 +77,12 @@ class Settings:
     # Loopback ports the computes may listen on; 0 and 0: any free port the system gives.
     compute_port_min: int = 0
     compute_port_max: int = 0
-    # When the compute's output goes to CloudWatch Logs: "always" (every compute, the default), or
-    # "service_role", as Amplify Hosting does: only while the app has a service role (iamServiceRoleArn) that
-    # trusts amplify.amazonaws.com and may create the log stream and put events in /aws/amplify/<appId>
-    # (compute/logs.py); other output is dropped.
-    compute_logs: str = "always"
+    # When the compute's output goes to CloudWatch Logs: "service_role" (the default), as Amplify Hosting does:
+    # only while the app has a service role (iamServiceRoleArn) that trusts amplify.amazonaws.com and may create
+    # the log stream and put events in /aws/amplify/<appId> (compute/logs.py; Amplify user guide, "Adding a
+    # service role with permissions to access CloudWatch Logs"), other output dropped; or "always" (every
+    # compute, whatever its app's service role: for tests of the compute that are not about logs).
+    compute_logs: str = "service_role"
     # Added to the endpoint's clock for compute sessions (tests move time forward to expire credentials).
     clock_offset_seconds: float = 0.0
     # The latency model (latency.py): milliseconds each AWS call waits before it is served, by request class

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs
 from . import service_model
 
 CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
-READ_PREFIXES = ("Get", "List", "Describe", "Head", "Lookup", "Filter", "Search", "Select", "Test", "Simulate", "Batch Get")
+READ_PREFIXES = ("Get", "List", "Describe", "Head", "Lookup", "Filter", "Search", "Select", "Test", "Simulate", "BatchGet", "Scan", "Query")
 
 
 def credential_scope(environ: dict, query: dict[str, list[str]]) -> tuple[str | None, str | None, str | None]:

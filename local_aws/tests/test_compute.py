@@ -365,7 +365,8 @@ def test_a_port_that_cannot_be_bound_fails_the_deploy_and_the_other_branch_keeps
 
 
 # -- logs and the build cache ------------------------------------------------------------------------------------------
-def test_the_servers_output_goes_to_the_apps_compute_log_group(site, amplify, logs):
+def test_the_servers_output_goes_to_the_apps_compute_log_group(site, amplify, logs, control):
+    control.configure(compute_logs="always")  # the stream and its lines; the service role: test_compute_logs_role.py
     amplify.create_branch(appId=site.app_id, branchName="main", environmentVariables={"GREETING": "x"})
     assert site.release()["summary"]["status"] == "SUCCEED"
     site.get("main", "/say/hello-logs")

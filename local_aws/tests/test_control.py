@@ -18,7 +18,7 @@ def test_config_merges_and_reports(control):
                         # the local Amplify Hosting compute
                         "repositories": {}, "build_cache": True, "build_timeout_seconds": 900.0,
                         "compute_start_seconds": 90.0, "compute_session_seconds": 3600, "compute_port_min": 0,
-                        "compute_port_max": 0, "compute_logs": "always", "clock_offset_seconds": 0.0,
+                        "compute_port_max": 0, "compute_logs": "service_role", "clock_offset_seconds": 0.0,
                         # the latency model: off
                         "latency_ms": {"amplify-read": 0.0, "amplify-write": 0.0, "iam-read": 0.0, "iam-write": 0.0,
                                        "s3-read": 0.0, "s3-write": 0.0, "sts": 0.0, "other": 0.0}}

@@ -63,3 +63,18 @@ def test_a_bucket_created_again_does_not_inherit_the_deleted_buckets_tags(s3):
     with pytest.raises(ClientError) as error:
         s3.get_bucket_tagging(Bucket="tags-reborn")
     assert error.value.response["Error"]["Code"] == "NoSuchTagSet"
+
+
+def test_a_table_is_described_with_its_id_for_its_whole_life(make_client):
+    dynamodb = make_client("dynamodb")
+    created = dynamodb.create_table(TableName="items", BillingMode="PAY_PER_REQUEST",
+                                    AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                                    KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}])["TableDescription"]
+    described = dynamodb.describe_table(TableName="items")["Table"]
+    assert described["TableId"] == created["TableId"]
+    assert len(described["TableId"]) == 36 and described["TableId"].count("-") == 4
+    other = dynamodb.create_table(TableName="others", BillingMode="PAY_PER_REQUEST",
+                                  AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                                  KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}])["TableDescription"]
+    assert other["TableId"] != created["TableId"]
+    assert dynamodb.delete_table(TableName="items")["TableDescription"]["TableId"] == created["TableId"]

@@ -187,6 +187,8 @@ def test_role_arn_pattern(arn, valid):
 @pytest.mark.parametrize("operation, read", [
     ("GetApp", True), ("ListApps", True), ("DescribeLogGroups", True), ("HeadObject", True), ("GetCallerIdentity", True),
     ("CreateApp", False), ("UpdateApp", False), ("DeleteApp", False), ("PutObject", False), ("TagResource", False),
+    # DynamoDB's reads: a scan, a query and a batch read write nothing; a batch write does.
+    ("Scan", True), ("Query", True), ("BatchGetItem", True), ("BatchWriteItem", False), ("PutItem", False),
 ])
 def test_is_read(operation, read):
     assert wire.is_read(operation) is read

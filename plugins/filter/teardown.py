@@ -8,10 +8,11 @@
 teardown_selection: what the teardown role may delete, from what it read.
 
 Pure data in, data out: the role's read tasks (app_info, branch_info, s3_bucket_info, s3_empty in check mode,
-iam_role_info) register their results, and this filter decides, from those results alone, which app, branches,
-bucket and IAM role are the environment's, which are look-alikes left alone, what the plan is, and why nothing may
-be deleted (a bucket holding objects this collection did not upload for the environment, without force). The role calls
-it again after each read; a result that is not read yet (or skipped) counts as found nothing.
+iam_role_info, runtime_resources_info) register their results, and this filter decides, from those results alone,
+which app, branches, bucket, IAM role, SSM parameters, secrets and DynamoDB tables are the environment's, which are
+look-alikes left alone, what the plan is, and why nothing may be deleted (a bucket holding objects this collection did
+not upload for the environment, without force). The role calls it again after each read; a result that is not read
+yet (or skipped) counts as found nothing.
 
 teardown_branches_left: the branches left in an app once environments are torn down (playbooks/teardown.yml deletes
 the app when none is left).
@@ -37,6 +38,13 @@ NAME = "teardown_selection"
 MODES = ("clear_roles", "delete_branches", "delete_app")
 # How many keys a refused bucket's message names.
 SHOWN_KEYS = 20
+# The run-time resources (runtime_resources_info's result keys), as the messages name them, in the order delete.yml
+# deletes them.
+RUNTIME_KINDS = (("parameters", "SSM parameter"), ("secrets", "secret"), ("tables", "DynamoDB table"))
+# Secrets Manager's recovery window (DeleteSecret: RecoveryWindowInDays 7 to 30; 0 here means
+# ForceDeleteWithoutRecovery, deleted at once).
+RECOVERY_DAYS_MIN = 7
+RECOVERY_DAYS_MAX = 30
 
 
 def _listed(result, key, what):
@@ -155,9 +163,67 @@ def bucket_step(bucket, entries, keys, force):
     return "%s that this collection uploaded to bucket %s" % (what, bucket)
 
 
+def valid_recovery_days(days):
+    """Whether ``days`` is a Secrets Manager recovery window the role takes: 0 (deleted at once) or 7 to 30."""
+    return (isinstance(days, int) and not isinstance(days, bool)
+            and (days == 0 or RECOVERY_DAYS_MIN <= days <= RECOVERY_DAYS_MAX))
+
+
+def _runtime_found(runtime_info, names):
+    """Per kind, the entries runtime_resources_info registered for the names asked for, in their order (a name it
+    did not report, or a read not made, counts as not found); each name once."""
+    info = expect({} if runtime_info is None else runtime_info, "mapping", "runtime_info", NAME)
+    found = {}
+    for kind, _what in RUNTIME_KINDS:
+        entries = _listed(info, kind, "runtime_info")
+        by_name = {}
+        for entry in entries:
+            by_name.setdefault(entry.get("name"), entry)
+        found[kind] = [by_name[name] for name in dict.fromkeys(names[kind]) if name in by_name]
+    return found
+
+
+def runtime_decision(environment, names, recovery_days, runtime_info):
+    """The SSM parameters, secrets and tables that are the environment's (owned_*: the names to delete;
+    pending_secrets: its secrets already scheduled for deletion, left as they are unless recovery_days is 0),
+    the look-alikes and pending secrets left alone (skipped), and the plan's lines, in delete.yml's order."""
+    wanted = ownership_tags(environment)
+    found = _runtime_found(runtime_info, names)
+    owned = {kind: [e for e in found[kind] if e.get("exists") and carries(tags_of(e), wanted)]
+             for kind, _what in RUNTIME_KINDS}
+    pending = [e.get("name") for e in owned["secrets"] if e.get("pending_deletion")]
+    decision = {
+        "owned_parameters": [e.get("name") for e in owned["parameters"]],
+        "owned_secrets": [e.get("name") for e in owned["secrets"]
+                          if recovery_days == 0 or e.get("name") not in pending],
+        "pending_secrets": pending if recovery_days else [],
+        "owned_tables": [e.get("name") for e in owned["tables"]],
+    }
+    skipped = []
+    for kind, what in RUNTIME_KINDS:
+        leaving = " with its items" if kind == "tables" else ""
+        skipped += ["%s %s: not tagged managed-by=%s environment=%s (its tags: %s); left untouched%s"
+                    % (what, e.get("name"), MANAGED_BY, environment, to_json(tags_of(e)), leaving)
+                    for e in found[kind] if e.get("exists") and not carries(tags_of(e), wanted)]
+    skipped += ["secret %s: already scheduled for deletion (Secrets Manager deletes it when its recovery window ends);"
+                " left as it is (teardown_secret_recovery_days=0 deletes it at once)" % name
+                for name in decision["pending_secrets"]]
+    plan = ["delete SSM parameter %s" % name for name in decision["owned_parameters"]]
+    for name in decision["owned_secrets"]:
+        if recovery_days:
+            plan.append("delete secret %s after a recovery window of %d days (restorable until then; site.yml"
+                        " restores it)" % (name, recovery_days))
+        else:
+            plan.append("delete secret %s at once, without recovery (teardown_secret_recovery_days=0%s)"
+                        % (name, "; it was scheduled for deletion" if name in pending else ""))
+    plan += ["delete DynamoDB table %s with its items" % name for name in decision["owned_tables"]]
+    return decision, skipped, plan
+
+
 def teardown_selection(environment, app="", branches=None, mode="delete_branches", bucket="", role_name="",
                        force_empty_bucket=False, app_listing=None, app_branch_listings=None, branch_listing=None,
-                       bucket_info=None, object_scan=None, role_info=None, app_role_info=None):
+                       bucket_info=None, object_scan=None, role_info=None, app_role_info=None, parameters=None,
+                       secrets=None, tables=None, secret_recovery_days=RECOVERY_DAYS_MIN, runtime_info=None):
     """What is this environment's, what is left alone (skipped), what is deleted or cleared (plan), and why
     nothing may be deleted (refusals)."""
     expect(environment, "string", "the environment (input)", NAME)
@@ -169,6 +235,14 @@ def teardown_selection(environment, app="", branches=None, mode="delete_branches
     branches = expect_items([] if branches is None else branches, "string", "branches", NAME)
     if mode not in MODES:
         raise AnsibleFilterError("%s: mode must be one of %s, got %r" % (NAME, ", ".join(MODES), mode))
+    runtime_names = {"parameters": parameters, "secrets": secrets, "tables": tables}
+    for kind in runtime_names:
+        runtime_names[kind] = expect_items([] if runtime_names[kind] is None else runtime_names[kind], "string",
+                                           kind, NAME)
+    if not valid_recovery_days(secret_recovery_days):
+        raise AnsibleFilterError("%s: secret_recovery_days must be 0 or %d to %d (give teardown_secret_recovery_days"
+                                 " | int), got %r" % (NAME, RECOVERY_DAYS_MIN, RECOVERY_DAYS_MAX,
+                                                      secret_recovery_days))
     wanted = ownership_tags(environment)
     tag_text = "managed-by=%s environment=%s" % (MANAGED_BY, environment)
     not_tagged = ": not tagged %s (its tags: " % tag_text
@@ -228,6 +302,9 @@ def teardown_selection(environment, app="", branches=None, mode="delete_branches
     if roles and not role_owned:
         skipped.append("IAM role %s%s%s); left untouched with its policies"
                        % (role_name, not_tagged, to_json(roles[0].get("tags", {}))))
+    runtime, runtime_skipped, runtime_plan = runtime_decision(environment, runtime_names, secret_recovery_days,
+                                                              runtime_info)
+    skipped += runtime_skipped
 
     # --- What is deleted or cleared, in the order delete.yml does it ---
     plan = []
@@ -248,6 +325,7 @@ def teardown_selection(environment, app="", branches=None, mode="delete_branches
         plan.append("delete bucket %s" % bucket)
     if role_owned:
         plan.append("delete IAM role %s with its inline policies and managed policy attachments" % role_name)
+    plan += runtime_plan
 
     decision = plain({
         "managed_apps": managed,
@@ -264,6 +342,11 @@ def teardown_selection(environment, app="", branches=None, mode="delete_branches
         "bucket_foreign_versions": foreign_versions,
         "role_owned": role_owned,
         "clear_app_role": clear_app_role,
+        "owned_parameters": runtime["owned_parameters"],
+        "owned_secrets": runtime["owned_secrets"],
+        "pending_secrets": runtime["pending_secrets"],
+        "owned_tables": runtime["owned_tables"],
+        "secret_recovery_days": secret_recovery_days,
         "skipped": skipped,
         "plan": plan,
     })

@@ -10,7 +10,7 @@ GET each branch's /api/image and read the compute log, registering what they fou
 
 - verify_input_problems: what is wrong with the role's variables (before anything is read);
 - verify_targets: what to read or fetch next (the app, the URL of each branch's /api/image, the branches that
-  answered, the route's log line), from what was read so far;
+  answered, the route's log line, the app's logs role and its expected inline policy), from what was read so far;
 - verify_verdict: every check's verdict (verify_problems, verify_passed, verify_skipped) and verify_summary.
 """
 
@@ -25,6 +25,9 @@ from urllib.parse import unquote_plus, urlsplit
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils import grants
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils import logs_role as logs_role_utils
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils import runtime_resources as runtime_utils
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.compute_roles import parse_role_arn
 from ansible_collections.amplify_hosting.ssr.plugins.plugin_utils.ownership import (
     expect,
     expect_items,
@@ -44,6 +47,10 @@ REFUSED = (401, 403)
 NOT_SERVED_STATUSES = (-1, 421)
 NOT_SERVED_BODY = re.compile(r"^Nothing serves branch ")
 UNRESOLVED = re.compile(r"not known|nodename nor servname|name resolution|No address associated|getaddrinfo")
+# The run-time resources (runtime_resources_info): the kinds in the order they are judged, and what each is called.
+RUNTIME_KINDS = (("parameters", "SSM parameter", "parameter"), ("secrets", "secret", "secret"),
+                 ("tables", "DynamoDB table", "table"))
+IAM_ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
 
 
 def _first(items):
@@ -89,7 +96,7 @@ def _float(value, what, filter_name):
 
 # --- verify_input_problems ------------------------------------------------------------------------------------
 def verify_input_problems(names, branches=None, object_url_template="", compute_log_retries=0, compute_log_delay=0,
-                          expected_image="", image=None, role_policy=None):
+                          expected_image="", image=None, role_policy=None, runtime_resources=None, logs_role=""):
     """What is wrong with the role's variables, one message per failed check, in the order the role checks."""
     name = "verify_input_problems"
     expect(names, "mapping", "the names (input)", name)
@@ -123,6 +130,14 @@ def verify_input_problems(names, branches=None, object_url_template="", compute_
     inline = policy.get("inline_policies", {})
     if not isinstance(inline, Mapping):
         problems.append("verify_role_inline_policies: must be a mapping of policy names to documents")
+    declared = expect({} if runtime_resources is None else runtime_resources, "mapping", "runtime_resources", name)
+    for kind, _label, _one in RUNTIME_KINDS:
+        names_of_kind = expect_items(declared.get(kind) or [], "string", "runtime_resources.%s" % kind, name)
+        problems += runtime_utils.name_problems(names_of_kind, kind, "verify_" + kind)
+    if logs_role and not (isinstance(logs_role, str) and (IAM_ROLE_NAME.match(logs_role)
+                                                          or logs_role_utils.ROLE_ARN_RE.match(logs_role))):
+        problems.append('verify_logs_role: must be "", an IAM role name or an IAM role ARN such as'
+                        " arn:aws:iam::123456789012:role/my-logs (got %r)" % (logs_role,))
     return problems
 
 
@@ -150,10 +165,29 @@ def _unserved(answers):
                     if a.get("status") == 404 and isinstance(a.get("body"), str) and NOT_SERVED_BODY.search(a["body"])]
 
 
+def _logs_role_targets(logs_role, logs_role_info, app_match):
+    """The logs role to read by name ("" for none, or for an ARN: a role of the user's, only compared with the
+    app's), and the inline policy it must have, by name, once it was read and the app found: the logs_role
+    role's document in the role's partition and account, for the log groups of the app's region."""
+    name = logs_role if logs_role and not logs_role.startswith("arn:") else ""
+    role = _first(_get(logs_role_info, "iam_roles", default=[]) or [])
+    location = parse_role_arn(role.get("arn")) if name and role else None
+    app_arn = str(app_match.get("app_arn") or "").split(":")
+    region = app_arn[3] if len(app_arn) > 5 and app_arn[2] == "amplify" else ""
+    policies = {}
+    if location and region:
+        try:
+            document = logs_role_utils.logs_policy(location[0], location[1], region)
+            policies = {logs_role_utils.logs_policy_name(name): document}
+        except ValueError as error:
+            raise AnsibleFilterError("verify_targets: the logs role %s: %s" % (name, error))
+    return {"logs_role_name": name, "logs_role_policies": policies}
+
+
 def verify_targets(app, apps=None, branches=None, branch_listing=None, bucket="", object_keys=None,
-                   image_answers=None):
+                   image_answers=None, logs_role="", logs_role_info=None):
     """What to read and fetch: the app (by id, else by name), each branch's GET of /api/image, which answers
-    mean the branch is served, and the line the route logs for the request."""
+    mean the branch is served, the line the route logs for the request, and the app's logs role."""
     name = "verify_targets"
     expect(app, "string", "the app (input)", name)
     apps = expect_items([] if apps is None else apps, "mapping", "apps", name)
@@ -161,6 +195,8 @@ def verify_targets(app, apps=None, branches=None, branch_listing=None, bucket=""
     listing = expect_items([] if branch_listing is None else branch_listing, "mapping", "branch_listing", name)
     object_keys = expect_items([] if object_keys is None else object_keys, "string", "object_keys", name)
     answers = expect_items([] if image_answers is None else image_answers, "mapping", "image_answers", name)
+    expect(logs_role, "string", "logs_role", name)
+    expect({} if logs_role_info is None else logs_role_info, "mapping", "logs_role_info", name)
     matches = [a for a in apps if a.get("app_id") == app] or [a for a in apps if a.get("name") == app]
     app_id = matches[0].get("app_id", "") if len(matches) == 1 else ""
     gets = []
@@ -171,7 +207,8 @@ def verify_targets(app, apps=None, branches=None, branch_listing=None, bucket=""
     # What the route logs for the request: "[api/image] s3://<bucket>/<key>: 200, ..." or
     # "[api/image] GetObject s3://<bucket>/<key> failed: ...". Any key of the bucket without object_keys.
     location = "s3://%s/%s" % (bucket, object_keys[0] if object_keys else "")
-    return plain({
+    logs = _logs_role_targets(logs_role, logs_role_info, matches[0] if app_id else {})
+    return plain(dict(logs, **{
         "app_matches": matches,
         "app_id": app_id,
         "gets": gets,
@@ -180,7 +217,7 @@ def verify_targets(app, apps=None, branches=None, branch_listing=None, bucket=""
         "log_group": "/aws/amplify/%s" % app_id,
         "route_location": location,
         "route_line_re": r"^\[api/image\] .*" + re.escape(location) + ("[: ]" if object_keys else ""),
-    })
+    }))
 
 
 # --- verify_verdict ---------------------------------------------------------------------------------------------
@@ -278,6 +315,66 @@ def _judge_least_privilege(verdict, role_name, found, audit):
                      ", ".join(expected.get("managed_policies") or []) or "none",
                      "not judged" if expected.get("permissions_boundary") is None
                      else expected.get("permissions_boundary") or "none"))
+
+
+def _judge_runtime_resources(verdict, environment, declared, found, wanted):
+    """One check for the SSM parameters, secrets and tables declared (none declared, no check): each exists,
+    carries the ownership tags of the environment and, for a secret, is not scheduled for deletion."""
+    names = dict((kind, list(declared.get(kind) or [])) for kind, _label, _one in RUNTIME_KINDS)
+    if not any(names.values()):
+        return
+    if found.get("failed") or any(kind not in found for kind in names):
+        return verdict.judge(["run-time resources of %s: could not be read: %s"
+                              % (environment, found.get("msg") or "runtime_resources_info did not run")], None)
+    problems = []
+    for kind, label, _one in RUNTIME_KINDS:
+        entries = expect_items(found[kind], "mapping", "runtime_resources_info.%s" % kind, "verify_verdict")
+        by_name = dict((entry.get("name"), entry) for entry in entries)
+        for name in names[kind]:
+            entry, what = by_name.get(name, {}), "%s %s" % (label, name)
+            if not entry.get("exists"):
+                problems.append("%s: does not exist" % what)
+                continue
+            problems += _ownership_problem(what, tags_of(entry), wanted)
+            if entry.get("pending_deletion"):
+                problems.append("%s: is scheduled for deletion" % what)
+    verdict.judge(problems, "run-time resources: %s present and tagged for %s"
+                  % (", ".join("%d %s(s)" % (len(names[kind]), one) for kind, _label, one in RUNTIME_KINDS),
+                     environment))
+
+
+def _judge_logs_role(verdict, logs_role, app, role_info, policies, audit):
+    """One check of the app's CloudWatch Logs service role (logs_role "" : none). By name: the app's
+    iamServiceRoleArn is that role, which exists and, by compute_role_audit, trusts Amplify only and holds
+    exactly the logs_role role's inline policy and no managed policy. By ARN (a role of the user's): the app's
+    iamServiceRoleArn is that ARN, nothing more. Not judged when the app is not found (its own check fails)."""
+    if not logs_role or not app:
+        return
+    label = "app %s (%s): CloudWatch Logs service role (iamServiceRoleArn)" % (app.get("name"), app.get("app_id"))
+    actual = app.get("iam_service_role_arn") or ""
+    if logs_role.startswith("arn:"):
+        problems = [] if actual == logs_role else ["%s is %s, expected %s" % (label, actual or "not set", logs_role)]
+        return verdict.judge(problems, "%s is %s (a role of your own: not audited)" % (label, logs_role))
+    role = _first(role_info.get("iam_roles") or [])
+    if not role:
+        problems = ["IAM role %s (the app's CloudWatch Logs service role): does not exist" % logs_role]
+        if actual.rsplit("/", 1)[-1] != logs_role:
+            problems.append("%s is %s, expected the role %s" % (label, actual or "not set", logs_role))
+        return verdict.judge(problems, None)
+    problems = []
+    if actual != role.get("arn"):
+        problems.append("%s is %s, expected %s" % (label, actual or "not set", role.get("arn")))
+    if not policies:
+        problems.append("IAM role %s (the app's CloudWatch Logs service role): not audited: the app's region is"
+                        " unknown (its ARN is %s)" % (logs_role, app.get("app_arn") or "not known"))
+    elif not audit or audit.get("failed") or "findings" not in audit:
+        problems.append("IAM role %s: the least-privilege audit of the app's CloudWatch Logs service role failed: %s"
+                        % (logs_role, audit.get("msg") or "it did not run"))
+    else:
+        # Its "does not exist" finding is the role read's; everything else, a lack included, is a problem here.
+        problems += [str(f.get("message")) for f in audit["findings"] if f.get("kind") != "role"]
+    verdict.judge(problems, "%s is %s: trusts amplify.amazonaws.com only, with exactly the inline policy %s and no"
+                  " managed policy" % (label, role.get("arn"), ", ".join(sorted(policies))))
 
 
 def _judge_app(verdict, app, matches):
@@ -397,7 +494,17 @@ def _judge_logs(verdict, logs, targets, started_ms):
                    log.get("attempts", 1), found))
 
 
-def _summary(environment, bucket, buckets, role, objects, app_match, branches, listed):
+def _runtime_summary(declared, found):
+    """Each declared run-time resource: kind (parameter, secret, table), name, exists."""
+    entries = []
+    for kind, _label, one in RUNTIME_KINDS:
+        by_name = dict((e.get("name"), e) for e in found.get(kind) or [] if isinstance(e, Mapping))
+        entries += [{"kind": one, "name": name, "exists": bool(_get(by_name, name, "exists", default=False))}
+                    for name in declared.get(kind) or []]
+    return entries
+
+
+def _summary(environment, bucket, buckets, role, objects, app_match, branches, listed, runtime):
     entries = []
     for item in branches:
         found = listed.get(item.get("name"), {})
@@ -414,27 +521,36 @@ def _summary(environment, bucket, buckets, role, objects, app_match, branches, l
         "objects": [o.get("item") for o in objects if not o.get("failed")],
         "app_id": app_match.get("app_id", ""),
         "app_compute_role_arn": (app_match.get("compute_role_arn") or "") if app_match else "",
+        "app_service_role_arn": (app_match.get("iam_service_role_arn") or "") if app_match else "",
         "branches": entries,
+        "runtime_resources": runtime,
     }
 
 
 def verify_verdict(environment, bucket="", object_keys=None, role_name="", app="", branches=None, expected_image="",
                    image=None, require_app_url=False, app_url_timeout=5, compute_log=True, bucket_info=None,
                    objects=None, anonymous=None, role_info=None, apps=None, branch_listing=None, image_answers=None,
-                   image_files=None, compute_logs=None, get_started_ms=0, role_audit=None):
+                   image_files=None, compute_logs=None, get_started_ms=0, role_audit=None, runtime_resources=None,
+                   runtime_resources_info=None, logs_role="", logs_role_info=None, logs_role_audit=None):
     """Every check's verdict, in the role's order: problems, passed, skipped; and the summary."""
     name = "verify_verdict"
     expect(environment, "string", "the environment (input)", name)
     for what, value in (("bucket_info", bucket_info), ("role_info", role_info), ("image", image),
-                        ("role_audit", role_audit)):
+                        ("role_audit", role_audit), ("runtime_resources", runtime_resources),
+                        ("runtime_resources_info", runtime_resources_info), ("logs_role_info", logs_role_info),
+                        ("logs_role_audit", logs_role_audit)):
         expect({} if value is None else value, "mapping", what, name)
+    declared = runtime_resources or {}
+    for kind, _label, _one in RUNTIME_KINDS:
+        expect_items(declared.get(kind) or [], "string", "runtime_resources.%s" % kind, name)
     lists = {}
     for what, value in (("objects", objects), ("anonymous", anonymous), ("image_answers", image_answers),
                         ("image_files", image_files), ("compute_logs", compute_logs)):
         lists[what] = expect_items([] if value is None else value, "mapping", what, name)
     wanted = ownership_tags(environment)
     targets = verify_targets(app, apps=apps, branches=branches, branch_listing=branch_listing, bucket=bucket,
-                             object_keys=object_keys, image_answers=lists["image_answers"])
+                             object_keys=object_keys, image_answers=lists["image_answers"], logs_role=logs_role,
+                             logs_role_info=logs_role_info)
     branches = [] if branches is None else branches
     listed = {b.get("branch_name"): b for b in reversed(branch_listing or [])}
     buckets = expect_items((bucket_info or {}).get("buckets", []), "mapping", "bucket_info.buckets", name)
@@ -446,7 +562,10 @@ def verify_verdict(environment, bucket="", object_keys=None, role_name="", app="
     _judge_objects(verdict, bucket, lists["objects"], lists["anonymous"])
     _judge_role(verdict, role_name, role, wanted)
     _judge_least_privilege(verdict, role_name, role, role_audit or {})
+    _judge_runtime_resources(verdict, environment, declared, runtime_resources_info or {}, wanted)
     _judge_app(verdict, app, targets["app_matches"])
+    _judge_logs_role(verdict, logs_role, app_match, logs_role_info or {}, targets["logs_role_policies"],
+                     logs_role_audit or {})
     if app_match:
         _judge_branches(verdict, app_match, branches, listed, wanted)
     _judge_images(verdict, lists["image_answers"], lists["image_files"], targets["unserved"], expected_image,
@@ -459,7 +578,8 @@ def verify_verdict(environment, bucket="", object_keys=None, role_name="", app="
         "problems": verdict.problems,
         "passed": verdict.passed,
         "skipped": verdict.skipped,
-        "summary": _summary(environment, bucket, buckets, role, lists["objects"], app_match, branches, listed),
+        "summary": _summary(environment, bucket, buckets, role, lists["objects"], app_match, branches, listed,
+                            _runtime_summary(declared, runtime_resources_info or {})),
     })
 
 

@@ -8,6 +8,7 @@ command here runs outside the repository, without its ansible.cfg (which finds t
 collection), so only the tarball's contents can be used.
 """
 
+import importlib
 import os
 import subprocess
 import sys
@@ -52,9 +53,19 @@ def tarball(tmp_path_factory):
     return path
 
 
+def bundled(namespace, name):
+    """The directory of a collection as the venv's ansible package carries it (found at run time)."""
+    package = importlib.import_module("ansible_collections.%s.%s" % (namespace, name))
+    return Path(package.__file__).parent if package.__file__ else Path(list(package.__path__)[0])
+
+
 @pytest.fixture(scope="session")
 def amazon_aws():
     """amazon.aws as the venv's ansible package carries it (the tarball is installed with --no-deps)."""
-    import ansible_collections.amazon.aws as package  # the venv's, found at run time
+    return bundled("amazon", "aws")
 
-    return Path(package.__file__).parent if package.__file__ else Path(list(package.__path__)[0])
+
+@pytest.fixture(scope="session")
+def community_aws():
+    """community.aws as the venv's ansible package carries it (the tarball is installed with --no-deps)."""
+    return bundled("community", "aws")

@@ -15,12 +15,14 @@ import boto3
 import pytest
 from conftest import BIN, ROOT, run, user_env
 from local_aws.control import Control
+from packaging.specifiers import SpecifierSet
 
 APP_NAME = "compute-role-demo"
 OWNERSHIP = {"managed-by": "amplify_hosting.ssr", "environment": "dev"}
 ROLE, BUCKET = "%s-dev-compute" % APP_NAME, "%s-dev-private" % APP_NAME
+LOGS_ROLE = "%s-us-east-1-logs" % APP_NAME  # the app's CloudWatch Logs service role (site.yml, logs_role)
 MODULES = ["app", "app_info", "branch", "branch_info", "compute_log_info", "compute_role", "compute_role_audit",
-           "job", "s3_empty", "s3_upload"]
+           "dynamodb_items", "job", "runtime_resources_info", "s3_empty", "s3_upload"]
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +82,19 @@ def test_installed_collection_is_the_one_used(project):
         assert not any("1.34.0" in requirement for requirement in requirements), (module, requirements)
 
 
+def test_dependencies_are_declared_and_found(project):
+    """The installed MANIFEST.json declares amazon.aws and community.aws >= 10.0.0 (galaxy.yml), and where the user
+    runs (the ansible package's collections, found on the Python path) each is there in a version that satisfies it."""
+    manifest = project["collections"] / "ansible_collections" / "amplify_hosting" / "ssr" / "MANIFEST.json"
+    declared = json.loads(manifest.read_text())["collection_info"]["dependencies"]
+    assert declared == {"amazon.aws": ">=10.0.0", "community.aws": ">=10.0.0"}, declared
+    for fqcn, spec in declared.items():
+        listed = json.loads(run([BIN / "ansible-galaxy", "collection", "list", fqcn, "--format", "json"],
+                                cwd=project["dir"], env=project["env"], stdout_only=True))
+        versions = [found[fqcn]["version"] for found in listed.values()]
+        assert versions and SpecifierSet(spec).contains(versions[0]), (fqcn, spec, listed)
+
+
 def test_site_verify_teardown_by_name_from_the_installed_collection(endpoint, project):
     Control(endpoint).reset()
     session = boto3.session.Session(region_name="us-east-1")
@@ -88,12 +103,14 @@ def test_site_verify_teardown_by_name_from_the_installed_collection(endpoint, pr
     playbook(project, "amplify_hosting.ssr.site")
     tags = {tag["Key"]: tag["Value"] for tag in iam.list_role_tags(RoleName=ROLE)["Tags"]}
     assert tags == OWNERSHIP
-    assert [role["RoleName"] for role in iam.list_roles()["Roles"]] == [ROLE]
+    assert sorted(role["RoleName"] for role in iam.list_roles()["Roles"]) == sorted([ROLE, LOGS_ROLE])
+    assert {tag["Key"]: tag["Value"] for tag in iam.list_role_tags(RoleName=LOGS_ROLE)["Tags"]} == OWNERSHIP
     assert [bucket["Name"] for bucket in s3.list_buckets()["Buckets"]] == [BUCKET]
     # The image the playbook uploads comes from its own files/ directory, inside the installed collection.
     assert [obj["Key"] for obj in s3.list_objects_v2(Bucket=BUCKET)["Contents"]] == ["amplify-logo.png"]
     apps = [app for app in amplify.list_apps()["apps"] if app["name"] == APP_NAME]
     assert len(apps) == 1, apps
+    assert apps[0]["iamServiceRoleArn"] == "arn:aws:iam::123456789012:role/%s" % LOGS_ROLE
     branches = amplify.list_branches(appId=apps[0]["appId"])["branches"]
     assert [(b["branchName"], b["computeRoleArn"]) for b in branches] == [
         ("dev", "arn:aws:iam::123456789012:role/%s" % ROLE)]

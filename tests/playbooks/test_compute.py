@@ -11,6 +11,7 @@ commit, build spec and variables (LOCAL_AWS_BUILD_CACHE), so the three environme
 Waits are bounded polls on state; nothing asserts a duration.
 """
 
+import hashlib
 import json
 import socket
 import subprocess
@@ -72,7 +73,9 @@ class Branches:
     def log_messages(self, pattern):
         logs = self.endpoint.logs
         try:
-            events = logs.filter_log_events(logGroupName="/aws/amplify/%s" % self.app_id, filterPattern=pattern)["events"]
+            pages = logs.get_paginator("filter_log_events").paginate(
+                logGroupName="/aws/amplify/%s" % self.app_id, **({"filterPattern": pattern} if pattern else {}))
+            events = [event for page in pages for event in page["events"]]
         except logs.exceptions.ResourceNotFoundException:
             return []
         return [(event["logStreamName"], event["message"]) for event in events]
@@ -85,6 +88,28 @@ class Branches:
                 return found
             time.sleep(0.1)
         return []
+
+
+def secret_value(environment):
+    """The demo inventory's secret for an environment (inventories/local, SSR_DEMO_API_KEY not set)."""
+    return "local-demo-api-key-for-%s" % environment
+
+
+def resources(environment):
+    """The demo inventory's parameter, secret and table of an environment (inventories/local/group_vars/all.yml)."""
+    return {"CONFIG_PARAMETER": "/%s/%s/greeting" % (APP_NAME, environment),
+            "SECRET_ID": "%s/%s/api-key" % (APP_NAME, environment),
+            "ITEMS_TABLE": "%s-%s-items" % (APP_NAME, environment)}
+
+
+def release(endpoint, app_id, branch):
+    job = endpoint.amplify.start_job(appId=app_id, branchName=branch, jobType="RELEASE")["jobSummary"]
+    for dummy in range(1200):
+        status = endpoint.amplify.get_job(appId=app_id, branchName=branch, jobId=job["jobId"])["job"]["summary"]["status"]
+        if status in ("SUCCEED", "FAILED", "CANCELLED"):
+            return status
+        time.sleep(0.1)
+    return status
 
 
 def listening(port):
@@ -124,11 +149,33 @@ def test_each_environment_serves_its_own_image_through_its_own_role_and_nothing_
     assert verified.returncode == 0, verified
     assert "0 failed, 0 skipped" in verified.output and "failed" not in verified.output.split("PLAY RECAP")[-1].replace("failed=0", ""), verified
 
-    # A second site.yml writes nothing, and starts no release.
+    # The run-time resources, each through its environment's own role: the parameter's value, the secret read
+    # (a short hash of it, never the value), the table's item.
+    for environment in ENVIRONMENTS:
+        config = branches.get(environment, "/api/config")
+        assert config.status_code == 200, config.text
+        assert config.json() == {"name": resources(environment)["CONFIG_PARAMETER"], "type": "String", "version": 1,
+                                 "value": "Hello from %s" % environment}
+        secret = branches.get(environment, "/api/secret")
+        assert secret.status_code == 200, secret.text
+        assert secret.json() == {"read": True, "sha256_prefix": hashlib.sha256(
+            secret_value(environment).encode()).hexdigest()[:8]}
+        assert secret_value(environment) not in secret.text
+        item = branches.get(environment, "/api/item")
+        assert item.status_code == 200, item.text
+        assert item.json() == {"table": resources(environment)["ITEMS_TABLE"],
+                               "item": {"id": "1", "title": "The first item of %s" % environment}}
+        assert branches.wait_for_log('"[api/secret] secret:%s: 200, read"' % resources(environment)["SECRET_ID"])
+    # The secret's value is in no compute log line (every line of the app's log group, every stream).
+    assert [m for dummy, m in branches.log_messages("") if "local-demo-api-key" in m] == []
+    assert branches.log_messages("")  # (the lines are there to be searched)
+
+    # A second site.yml writes nothing, and starts no release; at -vvv it prints no secret value.
     mark = endpoint.mark()
-    second = playbook(SITE)
+    second = playbook(SITE, "-vvv")
     assert second.returncode == 0, second
     assert endpoint.writes_since(mark) == []
+    assert not [e for e in ENVIRONMENTS if secret_value(e) in second.output], "a secret value was printed at -vvv"
     assert branches.computes()["staging"]["pid"] == computes["staging"]["pid"]
 
     # The grant removed from staging's role: the route answers 500, AccessDenied is in the compute log, and
@@ -148,19 +195,27 @@ def test_each_environment_serves_its_own_image_through_its_own_role_and_nothing_
     assert playbook(SITE).returncode == 0
     assert branches.get("staging").status_code == 200
 
+    # dev's branch pointed at prod's parameter, secret and table (its variables), and released: dev's role may read
+    # none of them - each route answers AccessDenied, while dev's own image still reads.
+    dev = endpoint.amplify.get_branch(appId=branches.app_id, branchName="dev")["branch"]
+    endpoint.amplify.update_branch(appId=branches.app_id, branchName="dev",
+                                   environmentVariables=dict(dev["environmentVariables"], **resources("prod")))
+    assert release(endpoint, branches.app_id, "dev") == "SUCCEED"
+    assert branches.computes()["dev"]["roleArn"].endswith(":role/" + role_name("dev"))
+    for route in ("/api/config", "/api/secret", "/api/item"):
+        denied = branches.get("dev", route)
+        assert denied.status_code == 500 and denied.json()["code"] in ("AccessDenied", "AccessDeniedException"), (route, denied.text)
+        assert secret_value("prod") not in denied.text
+    assert branches.get("dev").status_code == 200
+    assert branches.get("prod", "/api/config").json()["value"] == "Hello from prod"  # prod's own role still reads it
+
     # dev's branch pointed at a role without S3 access, and released: AccessDenied.
     endpoint.iam.create_role(RoleName="no-s3-access", AssumeRolePolicyDocument=json.dumps({
         "Version": "2012-10-17",
         "Statement": [{"Effect": "Allow", "Principal": {"Service": "amplify.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))
     no_s3 = endpoint.iam.get_role(RoleName="no-s3-access")["Role"]["Arn"]
     endpoint.amplify.update_branch(appId=branches.app_id, branchName="dev", computeRoleArn=no_s3)
-    job = endpoint.amplify.start_job(appId=branches.app_id, branchName="dev", jobType="RELEASE")["jobSummary"]
-    for dummy in range(1200):
-        status = endpoint.amplify.get_job(appId=branches.app_id, branchName="dev", jobId=job["jobId"])["job"]["summary"]["status"]
-        if status in ("SUCCEED", "FAILED", "CANCELLED"):
-            break
-        time.sleep(0.1)
-    assert status == "SUCCEED"
+    assert release(endpoint, branches.app_id, "dev") == "SUCCEED"
     assert branches.computes()["dev"]["roleArn"] == no_s3
     denied = branches.get("dev")
     assert denied.status_code == 500 and denied.json()["code"] == "AccessDenied", denied.text

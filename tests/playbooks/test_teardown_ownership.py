@@ -2,12 +2,17 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """teardown.yml keeps what is not ours: a bucket holding an object the collection did not upload refuses its
-environment (which keeps its branch, bucket and IAM role), the others are torn down, and the app stays while
-the refused environment's branch is in it; teardown_force_empty_bucket deletes every object and lists it.
+environment (which keeps its branch, bucket, IAM role, SSM parameter, secret and DynamoDB table), the others are torn
+down, and the app (with its CloudWatch Logs role) stays while the refused environment's branch is in it;
+teardown_force_empty_bucket deletes every object and lists it. The parameters, secrets and tables go only when tagged
+for the environment (look-alikes stay), secrets with a recovery window (7 days by default, 0 for at once).
 
 Run with the endpoint (make playbook-tests); each test starts from an empty account and reads the endpoint back.
 """
 
+import json
+
+import boto3
 import pytest
 
 from conftest import APP_NAME, ENVIRONMENTS
@@ -16,6 +21,9 @@ SITE = "playbooks/site.yml"
 TEARDOWN = "playbooks/teardown.yml"
 CONFIRM = "ssr_teardown_confirm=%s" % APP_NAME
 BY_HAND = "notes/by-hand.txt"
+# The app's CloudWatch Logs service role site.yml makes (site_logs_role_name: <app>-<region>-logs).
+LOGS_ROLE = "%s-us-east-1-logs" % APP_NAME
+DAY = 24 * 3600
 
 
 def bucket(environment):
@@ -24,6 +32,43 @@ def bucket(environment):
 
 def role(environment):
     return "%s-%s-compute" % (APP_NAME, environment)
+
+
+# What the demo inventory declares per environment (inventories/local/group_vars/all.yml).
+def parameter(environment, leaf="greeting"):
+    return "/%s/%s/%s" % (APP_NAME, environment, leaf)
+
+
+def secret(environment, leaf="api-key"):
+    return "%s/%s/%s" % (APP_NAME, environment, leaf)
+
+
+def table(environment, leaf="items"):
+    return "%s-%s-%s" % (APP_NAME, environment, leaf)
+
+
+class RunTime:
+    """SSM, Secrets Manager and DynamoDB on the endpoint (conftest's Endpoint has no clients for them)."""
+
+    def __init__(self, endpoint):
+        session = boto3.session.Session(region_name="us-east-1")
+        self.ssm = session.client("ssm", endpoint_url=endpoint.url)
+        self.secretsmanager = session.client("secretsmanager", endpoint_url=endpoint.url)
+        self.dynamodb = session.client("dynamodb", endpoint_url=endpoint.url)
+
+    def parameters(self):
+        return sorted(p["Name"] for p in self.ssm.describe_parameters(MaxResults=50)["Parameters"])
+
+    def secrets(self):
+        """Every secret, also those scheduled for deletion: {name: the date it is deleted, or None}."""
+        listed = self.secretsmanager.list_secrets(IncludePlannedDeletion=True, MaxResults=100)["SecretList"]
+        return {s["Name"]: s.get("DeletedDate") for s in listed}
+
+    def live_secrets(self):
+        return sorted(name for name, deleted in self.secrets().items() if deleted is None)
+
+    def tables(self):
+        return sorted(self.dynamodb.list_tables()["TableNames"])
 
 
 def refusal(environment):
@@ -39,20 +84,35 @@ def deleted_listing(environment, count, keys):
 
 
 def assert_kept(endpoint, environment):
-    """The refused environment: its branch (with its compute role), its IAM role, its bucket and both objects."""
+    """The refused environment: its branch (with its compute role), its IAM role, its bucket and both objects, its
+    parameter, secret and table; the app's CloudWatch Logs role stays with the app."""
     apps = endpoint.apps()
     assert len(apps) == 1, apps
     branches = endpoint.branches(apps[0]["appId"])
     assert sorted(branches) == [ENVIRONMENTS[environment]], branches
     assert branches[ENVIRONMENTS[environment]]["computeRoleArn"].endswith(":role/%s" % role(environment))
-    assert endpoint.role_names() == [role(environment)]
+    assert endpoint.role_names() == sorted([role(environment), LOGS_ROLE])
     assert endpoint.bucket_names() == [bucket(environment)]
     assert endpoint.object_keys(bucket(environment)) == ["amplify-logo.png", BY_HAND]
     assert endpoint.s3.get_object(Bucket=bucket(environment), Key=BY_HAND)["Body"].read() == b"keep me"
+    run_time = RunTime(endpoint)
+    assert run_time.parameters() == [parameter(environment)]
+    # The other environments' secrets are scheduled for deletion (still listed), the refused one's is not.
+    assert run_time.live_secrets() == [secret(environment)]
+    assert sorted(run_time.secrets()) == sorted(secret(e) for e in ENVIRONMENTS)
+    assert run_time.tables() == [table(environment)]
 
 
 def assert_all_gone(endpoint):
     assert endpoint.apps() == [] and endpoint.bucket_names() == [] and endpoint.role_names() == []
+    run_time = RunTime(endpoint)
+    assert run_time.parameters() == [] and run_time.tables() == [] and run_time.live_secrets() == []
+
+
+def logs_role_kept(app_id):
+    """What play 3 prints when it keeps the app, and so its CloudWatch Logs role."""
+    return ("teardown kept IAM role %s (the CloudWatch Logs role of the app %s): the app is kept"
+            % (LOGS_ROLE, APP_NAME))
 
 
 @pytest.fixture()
@@ -94,6 +154,7 @@ def test_a_hand_made_object_refuses_its_environment_only_and_force_then_deletes_
     assert "Nothing was deleted; this environment's branch, bucket and IAM role are kept." in refused.output
     # The last play (run by dev, staging having failed) keeps the app: staging's branch is left in it.
     assert "teardown kept app %s (%s): it still holds the branches staging" % (app_id, APP_NAME) in refused.output
+    assert logs_role_kept(app_id) in refused.output, refused
     assert_kept(endpoint, "staging")
 
     # The documented override with false, no and 0 (as -e gives them: strings) is the same refusal, never a
@@ -133,6 +194,7 @@ def test_the_environment_that_manages_the_app_refused_keeps_its_branch_and_the_a
     assert refused.recap["staging"]["failed"] == 0 and refused.recap["prod"]["failed"] == 0, refused
     assert refusal("dev") in refused.output, refused
     assert "teardown kept app %s (%s): it still holds the branches dev" % (app_id, APP_NAME) in refused.output
+    assert logs_role_kept(app_id) in refused.output, refused
     assert_kept(endpoint, "dev")
     # The app's default compute role is dev's own: kept with dev's role.
     assert endpoint.amplify.get_app(appId=app_id)["app"]["computeRoleArn"].endswith(":role/%s" % role("dev"))

@@ -21,9 +21,9 @@ app have no compute role gets no credentials at all. A change of the effective r
 the server is restarted on the same build with the new role (Amplify applies a compute role without a new
 deployment: the write-up assigns the role after the first deployment and the page then works).
 
-The server's stdout and stderr go to the app's CloudWatch Logs group (compute.logs): always, or with the setting
-compute_logs "service_role" only while the app's service role allows Amplify to write them, as on Amplify. The
-DEPLOY step log says which.
+The server's stdout and stderr go to the app's CloudWatch Logs group (compute.logs) only while the app's service
+role allows Amplify to write them, as on Amplify (the setting compute_logs "service_role", the default), or
+always (compute_logs "always"). The DEPLOY step log says which.
 """
 
 from __future__ import annotations

@@ -72,6 +72,11 @@ def test_nothing_named_or_nothing_read_plans_nothing():
     ("dev", {"object_scan": {"deleted": ["a"]}}, "object_scan.deleted[0] must be a mapping, got str"),
     ("dev", {"force_empty_bucket": "false"},
      "force_empty_bucket must be a boolean (give teardown_force_empty_bucket | bool), got 'false'"),
+    ("dev", {"parameters": "/demo/dev/greeting"}, "parameters must be a list, got str"),
+    ("dev", {"secrets": [None]}, "secrets[0] must be a string, got NoneType"),
+    ("dev", {"tables": {"demo-dev-items": {}}}, "tables must be a list, got dict"),
+    ("dev", {"runtime_info": []}, "runtime_info must be a mapping, got list"),
+    ("dev", {"runtime_info": {"secrets": ["demo/dev/api-key"]}}, "runtime_info.secrets[0] must be a mapping, got str"),
 ])
 def test_bad_input_is_refused_with_a_message_naming_it(environment, kwargs, message):
     with pytest.raises(AnsibleFilterError, match="^teardown_selection: %s$" % re.escape(message)):
@@ -316,6 +321,109 @@ def test_refusals_come_in_the_order_the_role_checks():
                       bucket_info={"buckets": [{"bucket_tagging": OURS}]}, object_scan=scan(refused=["a"]))
     assert [r.split(":")[0] for r in decision["refusals"]] == [
         "teardown_app", "teardown_amplify_mode=delete_app", "teardown_bucket"]
+
+
+# --- SSM parameters, secrets and DynamoDB tables (runtime_resources_info) ---------------------------------
+def found(name, tags=None, **extra):
+    """One entry of runtime_resources_info's result: there (with its tags), or not (tags None)."""
+    if tags is None:
+        return {"name": name, "exists": False, "owned": False, "tags": {}}
+    return dict({"name": name, "exists": True, "owned": tags == OURS, "tags": tags, "arn": "arn:" + name}, **extra)
+
+
+RUNTIME = {
+    "parameters": [found("/demo/dev/greeting", OURS, type="String"), found("/demo/dev/untagged", {}, type="String"),
+                   found("/demo/dev/gone")],
+    "secrets": [found("demo/dev/api-key", OURS, pending_deletion=False),
+                found("demo/dev/staging-key", MANAGED_STAGING, pending_deletion=False)],
+    "tables": [found("demo-dev-items", dict(OURS, extra="x"), status="ACTIVE"),
+               found("demo-dev-other", {"environment": "dev"}, status="ACTIVE")],
+}
+RUNTIME_NAMES = {kind: [entry["name"] for entry in entries] for kind, entries in RUNTIME.items()}
+
+
+def test_the_parameters_secrets_and_tables_tagged_for_the_environment_are_deleted_after_the_iam_role():
+    decision = teardown_selection("dev", role_name="r1", role_info=role(), runtime_info=RUNTIME, **RUNTIME_NAMES)
+    assert decision["owned_parameters"] == ["/demo/dev/greeting"]
+    assert decision["owned_secrets"] == ["demo/dev/api-key"] and decision["pending_secrets"] == []
+    assert decision["owned_tables"] == ["demo-dev-items"]
+    assert decision["secret_recovery_days"] == 7 and decision["refusals"] == []
+    assert decision["plan"] == [
+        "delete IAM role r1 with its inline policies and managed policy attachments",
+        "delete SSM parameter /demo/dev/greeting",
+        "delete secret demo/dev/api-key after a recovery window of 7 days (restorable until then; site.yml "
+        "restores it)",
+        "delete DynamoDB table demo-dev-items with its items",
+    ]
+    # The look-alikes (untagged, another environment's, managed-by missing) are left, each with its tags; a name
+    # that does not exist is neither deleted nor reported.
+    assert decision["skipped"] == [
+        "SSM parameter /demo/dev/untagged: not tagged managed-by=amplify_hosting.ssr environment=dev (its tags: {}); "
+        "left untouched",
+        'secret demo/dev/staging-key: not tagged managed-by=amplify_hosting.ssr environment=dev (its tags: '
+        '{"managed-by": "amplify_hosting.ssr", "environment": "staging"}); left untouched',
+        'DynamoDB table demo-dev-other: not tagged managed-by=amplify_hosting.ssr environment=dev (its tags: '
+        '{"environment": "dev"}); left untouched with its items',
+    ]
+
+
+def test_only_the_names_asked_for_count_each_once_and_a_read_not_made_finds_nothing():
+    decision = teardown_selection("dev", parameters=["/demo/dev/greeting", "/demo/dev/greeting"], secrets=[],
+                                  tables=["demo-dev-missing"], runtime_info=RUNTIME)
+    assert decision["owned_parameters"] == ["/demo/dev/greeting"]
+    assert decision["owned_secrets"] == [] and decision["owned_tables"] == []
+    assert decision["plan"] == ["delete SSM parameter /demo/dev/greeting"] and decision["skipped"] == []
+    # The names, but no read registered (or a skipped one): nothing planned.
+    for runtime_info in ({}, {"skipped": True, "changed": False}, None):
+        assert teardown_selection("dev", runtime_info=runtime_info, **RUNTIME_NAMES)["plan"] == []
+
+
+@pytest.mark.parametrize("days, plan, pending", [
+    # A secret already scheduled for deletion is left as it is: Secrets Manager deletes it when its window ends.
+    (7, [], ["demo/dev/api-key"]),
+    (30, [], ["demo/dev/api-key"]),
+    # 0 deletes it at once, without recovery.
+    (0, ["delete secret demo/dev/api-key at once, without recovery (teardown_secret_recovery_days=0; it was "
+         "scheduled for deletion)"], []),
+])
+def test_a_secret_already_scheduled_for_deletion_is_deleted_again_only_with_no_recovery(days, plan, pending):
+    info = {"secrets": [found("demo/dev/api-key", OURS, pending_deletion=True)]}
+    decision = teardown_selection("dev", secrets=["demo/dev/api-key"], secret_recovery_days=days, runtime_info=info)
+    assert decision["plan"] == plan and decision["pending_secrets"] == pending
+    assert decision["owned_secrets"] == ([] if pending else ["demo/dev/api-key"])
+    assert decision["skipped"] == [
+        "secret demo/dev/api-key: already scheduled for deletion (Secrets Manager deletes it when its recovery "
+        "window ends); left as it is (teardown_secret_recovery_days=0 deletes it at once)"] * len(pending)
+
+
+@pytest.mark.parametrize("days, line", [
+    (0, "delete secret demo/dev/api-key at once, without recovery (teardown_secret_recovery_days=0)"),
+    (7, "delete secret demo/dev/api-key after a recovery window of 7 days (restorable until then; site.yml "
+        "restores it)"),
+    (30, "delete secret demo/dev/api-key after a recovery window of 30 days (restorable until then; site.yml "
+         "restores it)"),
+])
+def test_the_secret_recovery_window_is_0_or_7_to_30_days(days, line):
+    decision = teardown_selection("dev", secrets=["demo/dev/api-key"], secret_recovery_days=days,
+                                  runtime_info={"secrets": RUNTIME["secrets"]})
+    assert decision["plan"] == [line] and decision["secret_recovery_days"] == days
+
+
+@pytest.mark.parametrize("days", [-1, 1, 6, 31, 7.0, "7", True, None])
+def test_any_other_recovery_window_is_refused(days):
+    message = ("teardown_selection: secret_recovery_days must be 0 or 7 to 30 (give teardown_secret_recovery_days "
+               "| int), got %r" % (days,))
+    with pytest.raises(AnsibleFilterError, match="^%s$" % re.escape(message)):
+        teardown_selection("dev", secret_recovery_days=days)
+
+
+def test_a_refusal_keeps_the_parameters_secrets_and_tables_in_the_plan_but_refuses_the_run():
+    # The plan says what would go once the refusal is resolved; main.yml deletes nothing while refusals are left.
+    decision = teardown_selection("dev", bucket="b1", bucket_info=OWNED_BUCKET, object_scan=scan(refused=["x"]),
+                                  runtime_info=RUNTIME, **RUNTIME_NAMES)
+    assert len(decision["refusals"]) == 1 and decision["plan"][0] == "delete bucket b1"
+    assert decision["plan"][1:] == [line for line in teardown_selection(
+        "dev", runtime_info=RUNTIME, **RUNTIME_NAMES)["plan"]]
 
 
 # --- teardown_branches_left (playbooks/teardown.yml) -------------------------------------------------------

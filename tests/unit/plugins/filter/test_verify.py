@@ -206,9 +206,10 @@ def test_a_converged_environment_passes_every_check_and_is_summed_up():
     ]
     assert verdict["summary"] == {
         "environment": "dev", "role_arn": ROLE_ARN, "bucket": "b1", "objects": ["img.png"], "app_id": "d1",
-        "app_compute_role_arn": ROLE_ARN,
+        "app_compute_role_arn": ROLE_ARN, "app_service_role_arn": "",
         "branches": [{"name": "dev", "exists": True, "effective_compute_role_arn": ROLE_ARN,
                       "url": "https://dev.d1.amplifyapp.com"}],
+        "runtime_resources": [],
     }
 
 
@@ -219,8 +220,9 @@ def test_nothing_found_fails_each_check_and_sums_up_nothing():
                                    "Amplify app demo: not found (neither an app id nor an app name)"]
     assert verdict["passed"] == []
     assert verdict["summary"] == {"environment": "dev", "role_arn": "", "bucket": "", "objects": [], "app_id": "",
-                                  "app_compute_role_arn": "", "branches": [
-                                      {"name": "dev", "exists": False, "effective_compute_role_arn": "", "url": ""}]}
+                                  "app_compute_role_arn": "", "app_service_role_arn": "", "branches": [
+                                      {"name": "dev", "exists": False, "effective_compute_role_arn": "", "url": ""}],
+                                  "runtime_resources": []}
 
 
 def test_an_open_bucket_names_each_flag_off_the_acls_and_the_tags():
@@ -563,3 +565,266 @@ def test_a_failed_audit_is_a_problem_naming_why(audit):
 def test_a_role_audit_that_is_not_a_mapping_is_refused():
     with pytest.raises(AnsibleFilterError, match="^verify_verdict: role_audit must be a mapping, got list"):
         judge(role_audit=[])
+
+
+# --- the run-time resources: verify_input_problems(runtime_resources=...), verify_verdict(runtime_resources...) --
+DECLARED = {"parameters": ["/demo/dev/greeting"], "secrets": ["demo/dev/api-key"], "tables": ["demo-dev-items"]}
+
+
+def resources(**overrides):
+    """A runtime_resources_info result: the DECLARED resources, all present and ours, with overrides by kind."""
+    found = {
+        "changed": False,
+        "parameters": [{"name": "/demo/dev/greeting", "exists": True, "owned": True, "tags": OURS, "type": "String",
+                        "arn": "arn:aws:ssm:us-east-1:123456789012:parameter/demo/dev/greeting"}],
+        "secrets": [{"name": "demo/dev/api-key", "exists": True, "owned": True, "tags": dict(OURS, team="x"),
+                     "pending_deletion": False,
+                     "arn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:demo/dev/api-key-AbCdEf"}],
+        "tables": [{"name": "demo-dev-items", "exists": True, "owned": True, "tags": OURS, "status": "ACTIVE",
+                    "arn": "arn:aws:dynamodb:us-east-1:123456789012:table/demo-dev-items"}],
+        "foreign": [],
+    }
+    found.update(overrides)
+    return found
+
+
+def test_right_run_time_resource_and_logs_role_variables_have_no_problem():
+    for logs_role in ("", "demo-us-east-1-logs", "arn:aws:iam::123456789012:role/service-role/my-logs"):
+        assert verify_input_problems(NAMES, object_url_template=TEMPLATE, runtime_resources=DECLARED,
+                                     logs_role=logs_role) == []
+    assert verify_input_problems(NAMES, object_url_template=TEMPLATE,
+                                 runtime_resources={"parameters": [], "secrets": None}) == []
+
+
+@pytest.mark.parametrize("logs_role", ["my logs", "x" * 65, "arn:aws:iam::12345:role/x", "role/x",
+                                       "arn:aws:s3:::bucket"])
+def test_a_logs_role_that_is_neither_a_name_nor_a_role_arn_is_named(logs_role):
+    assert verify_input_problems(NAMES, object_url_template=TEMPLATE, logs_role=logs_role) == [
+        'verify_logs_role: must be "", an IAM role name or an IAM role ARN such as '
+        "arn:aws:iam::123456789012:role/my-logs (got %r)" % logs_role]
+
+
+def test_each_wrong_run_time_resource_name_is_named():
+    problems = verify_input_problems(NAMES, object_url_template=TEMPLATE, runtime_resources={
+        "parameters": ["/ok", "no//double"], "secrets": ["bad name!"], "tables": ["ab"]})
+    assert [p.split(":")[0] for p in problems] == ["verify_parameters[1]", "verify_secrets[0]", "verify_tables[0]"]
+    assert problems[1] == "verify_secrets[0]: 'bad name!' is not a secret name (1-512 letters, digits and /_+=.@-)"
+    assert problems[2] == "verify_tables[0]: 'ab' is not a DynamoDB table name (3-255 letters, digits and _ . -)"
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"runtime_resources": []}, "runtime_resources must be a mapping, got list"),
+    ({"runtime_resources": {"tables": [1]}}, r"runtime_resources.tables\[0\] must be a string, got int"),
+])
+def test_bad_run_time_resources_to_the_input_check_are_refused(kwargs, message):
+    with pytest.raises(AnsibleFilterError, match="^verify_input_problems: " + message):
+        verify_input_problems(NAMES, object_url_template=TEMPLATE, **kwargs)
+
+
+def test_without_run_time_resources_there_is_no_check_and_the_count_is_as_before():
+    before = judge()
+    for declared in (None, {}, {"parameters": [], "secrets": [], "tables": []}):
+        verdict = judge(runtime_resources=declared, runtime_resources_info={})
+        assert verdict["passed"] == before["passed"] and verdict["problems"] == [] and verdict["skipped"] == []
+        assert verdict["summary"]["runtime_resources"] == []
+
+
+def test_run_time_resources_present_and_ours_pass_as_one_check():
+    verdict = judge(runtime_resources=DECLARED, runtime_resources_info=resources())
+    assert verdict["problems"] == []
+    assert len(verdict["passed"]) == len(judge()["passed"]) + 1
+    assert verdict["passed"][3] == ("run-time resources: 1 parameter(s), 1 secret(s), 1 table(s) present and tagged"
+                                    " for dev")
+    assert verdict["summary"]["runtime_resources"] == [
+        {"kind": "parameter", "name": "/demo/dev/greeting", "exists": True},
+        {"kind": "secret", "name": "demo/dev/api-key", "exists": True},
+        {"kind": "table", "name": "demo-dev-items", "exists": True}]
+    only_tables = judge(runtime_resources={"tables": ["demo-dev-items"]},
+                        runtime_resources_info=resources(parameters=[], secrets=[]))
+    assert "run-time resources: 0 parameter(s), 0 secret(s), 1 table(s) present and tagged for dev" \
+        in only_tables["passed"]
+
+
+def test_each_missing_foreign_or_deleted_run_time_resource_is_named():
+    verdict = judge(
+        runtime_resources={"parameters": ["/demo/dev/greeting", "/demo/dev/other"], "secrets": ["demo/dev/api-key"],
+                           "tables": ["demo-dev-items"]},
+        runtime_resources_info=resources(
+            parameters=[{"name": "/demo/dev/greeting", "exists": False, "owned": False, "tags": {}},
+                        {"name": "/demo/dev/other", "exists": True, "owned": False, "tags": {"team": "x"}}],
+            secrets=[{"name": "demo/dev/api-key", "exists": True, "owned": True, "tags": OURS,
+                      "pending_deletion": True}],
+            tables=[{"name": "demo-dev-items", "exists": True, "owned": False,
+                     "tags": {"managed-by": "amplify_hosting.ssr", "environment": "prod"}}]))
+    assert verdict["problems"] == [
+        "SSM parameter /demo/dev/greeting: does not exist",
+        'SSM parameter /demo/dev/other: ownership tags are {}, expected '
+        '{"managed-by": "amplify_hosting.ssr", "environment": "dev"}',
+        "secret demo/dev/api-key: is scheduled for deletion",
+        'DynamoDB table demo-dev-items: ownership tags are {"managed-by": "amplify_hosting.ssr", "environment": '
+        '"prod"}, expected {"managed-by": "amplify_hosting.ssr", "environment": "dev"}',
+    ]
+    assert not [p for p in verdict["passed"] if p.startswith("run-time resources")]
+    assert [r["exists"] for r in verdict["summary"]["runtime_resources"]] == [False, True, True, True]
+
+
+@pytest.mark.parametrize("found, why", [
+    ({"failed": True, "msg": "Failed to read the run-time resources of environment dev: AccessDenied"},
+     "Failed to read the run-time resources of environment dev: AccessDenied"),
+    ({}, "runtime_resources_info did not run"),
+])
+def test_run_time_resources_that_could_not_be_read_are_a_problem(found, why):
+    verdict = judge(runtime_resources=DECLARED, runtime_resources_info=found)
+    assert verdict["problems"] == ["run-time resources of dev: could not be read: " + why]
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"runtime_resources": ["x"]}, "runtime_resources must be a mapping, got list"),
+    ({"runtime_resources": {"secrets": "x"}}, "runtime_resources.secrets must be a list, got str"),
+    ({"runtime_resources": DECLARED, "runtime_resources_info": resources(tables=["x"])},
+     r"runtime_resources_info.tables\[0\] must be a mapping, got str"),
+    ({"logs_role_audit": []}, "logs_role_audit must be a mapping, got list"),
+])
+def test_bad_run_time_resources_or_logs_role_input_to_the_verdict_is_refused(kwargs, message):
+    with pytest.raises(AnsibleFilterError, match="^verify_verdict: " + message):
+        judge(**kwargs)
+
+
+# --- the app's CloudWatch Logs service role: verify_targets(logs_role...) and verify_verdict(logs_role...) ------
+LOGS_ROLE = "demo-us-east-1-logs"
+LOGS_ARN = "arn:aws:iam::123456789012:role/" + LOGS_ROLE
+APP_ARN = "arn:aws:amplify:us-east-1:123456789012:apps/d1"
+LOGS_POLICY = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+     "Resource": "arn:aws:logs:us-east-1:123456789012:log-group:/aws/amplify/*"},
+    {"Effect": "Allow", "Action": ["logs:DescribeLogGroups"], "Resource": "*"}]}
+
+
+def logs_role_found(arn=LOGS_ARN):
+    return {"iam_roles": [{"arn": arn, "role_name": arn.rsplit("/", 1)[-1], "assume_role_policy_document": TRUST}]}
+
+
+@pytest.mark.parametrize("logs_role, found, app, name, policies", [
+    ("", logs_role_found(), dict(APP, app_arn=APP_ARN), "", {}),
+    # A role of the user's (an ARN): only compared with the app's, never read.
+    (LOGS_ARN, logs_role_found(), dict(APP, app_arn=APP_ARN), "", {}),
+    # By name: read first; the policy once the role's ARN (partition, account) and the app's region are known.
+    (LOGS_ROLE, {}, dict(APP, app_arn=APP_ARN), LOGS_ROLE, {}),
+    (LOGS_ROLE, {"skipped": True}, dict(APP, app_arn=APP_ARN), LOGS_ROLE, {}),
+    (LOGS_ROLE, logs_role_found(), APP, LOGS_ROLE, {}),
+    (LOGS_ROLE, logs_role_found(), dict(APP, app_arn=APP_ARN), LOGS_ROLE, {LOGS_ROLE + "-logs": LOGS_POLICY}),
+    (LOGS_ROLE, logs_role_found("arn:aws-cn:iam::210987654321:role/path/" + LOGS_ROLE),
+     dict(APP, app_arn="arn:aws-cn:amplify:cn-north-1:210987654321:apps/d1"), LOGS_ROLE,
+     {LOGS_ROLE + "-logs": {"Version": "2012-10-17", "Statement": [
+         dict(LOGS_POLICY["Statement"][0],
+              Resource="arn:aws-cn:logs:cn-north-1:210987654321:log-group:/aws/amplify/*"),
+         LOGS_POLICY["Statement"][1]]}}),
+])
+def test_which_logs_role_is_read_and_the_policy_it_must_hold(logs_role, found, app, name, policies):
+    targets = verify_targets("demo", apps=[app], logs_role=logs_role, logs_role_info=found)
+    assert targets["logs_role_name"] == name
+    assert targets["logs_role_policies"] == policies
+
+
+def test_no_logs_policy_is_expected_before_the_app_is_found():
+    targets = verify_targets("other", apps=[dict(APP, app_arn=APP_ARN)], logs_role=LOGS_ROLE,
+                             logs_role_info=logs_role_found())
+    assert targets["app_id"] == "" and targets["logs_role_policies"] == {}
+
+
+def logs_audited(*findings):
+    """A compute_role_audit result for the logs role with these findings, each (kind, excess, message)."""
+    return dict(audited(*findings), expected={"trust_conditions": {}, "inline_policies": {LOGS_ROLE + "-logs": {}},
+                                              "managed_policies": [], "permissions_boundary": None})
+
+
+LOGS_LABEL = "app demo (d1): CloudWatch Logs service role (iamServiceRoleArn)"
+LOGS_PASSED = ("%s is %s: trusts amplify.amazonaws.com only, with exactly the inline policy %s-logs and no managed"
+               " policy" % (LOGS_LABEL, LOGS_ARN, LOGS_ROLE))
+
+
+def logs_judge(service_role=LOGS_ARN, logs_role=LOGS_ROLE, found=None, audit=None, **app):
+    application = dict(dict(APP, compute_role_arn=ROLE_ARN, app_arn=APP_ARN), **app)
+    if service_role is not None:
+        application["iam_service_role_arn"] = service_role
+    return judge(apps=[application], logs_role=logs_role, logs_role_info=logs_role_found() if found is None else found,
+                 logs_role_audit=logs_audited() if audit is None else audit)
+
+
+def test_without_a_logs_role_there_is_no_check():
+    assert logs_judge(logs_role="")["passed"] == judge()["passed"]
+
+
+def test_the_app_with_its_logs_role_as_made_passes_as_one_check():
+    verdict = logs_judge()
+    assert verdict["problems"] == []
+    assert verdict["passed"] == judge()["passed"][:3] + [LOGS_PASSED] + judge()["passed"][3:]
+    assert verdict["summary"]["app_service_role_arn"] == LOGS_ARN
+
+
+@pytest.mark.parametrize("service_role, said", [
+    (None, "not set"), ("", "not set"),
+    ("arn:aws:iam::123456789012:role/other", "arn:aws:iam::123456789012:role/other")])
+def test_an_app_with_another_service_role_or_none_fails(service_role, said):
+    verdict = logs_judge(service_role=service_role)
+    assert verdict["problems"] == ["%s is %s, expected %s" % (LOGS_LABEL, said, LOGS_ARN)]
+    assert LOGS_PASSED not in verdict["passed"]
+
+
+def test_a_widened_logs_role_fails_naming_each_excess():
+    verdict = logs_judge(audit=logs_audited(
+        ("role", False, "role: never repeated"),
+        ("inline_policy", True, "IAM role %s: inline policy extra is not one asked for" % LOGS_ROLE),
+        ("managed_policy", True, "IAM role %s: managed policy arn:aws:iam::aws:policy/AdministratorAccess is "
+                                 "attached and not asked for" % LOGS_ROLE),
+        ("trust", True,
+         "IAM role %s: trust policy statement 1: trusts AWS * besides amplify.amazonaws.com" % LOGS_ROLE),
+        ("statement", False, "IAM role %s: inline policy %s-logs: Allow logs:PutLogEvents on ... is missing"
+         % (LOGS_ROLE, LOGS_ROLE))))
+    assert verdict["problems"] == [
+        "IAM role %s: inline policy extra is not one asked for" % LOGS_ROLE,
+        "IAM role %s: managed policy arn:aws:iam::aws:policy/AdministratorAccess is attached and not asked for"
+        % LOGS_ROLE,
+        "IAM role %s: trust policy statement 1: trusts AWS * besides amplify.amazonaws.com" % LOGS_ROLE,
+        "IAM role %s: inline policy %s-logs: Allow logs:PutLogEvents on ... is missing" % (LOGS_ROLE, LOGS_ROLE)]
+    assert LOGS_PASSED not in verdict["passed"]
+
+
+@pytest.mark.parametrize("audit, why", [
+    ({"failed": True, "msg": "Failed to read the policies of IAM role x"}, "Failed to read the policies of IAM role x"),
+    ({}, "it did not run"),
+])
+def test_a_failed_logs_role_audit_is_a_problem(audit, why):
+    assert logs_judge(audit=audit)["problems"] == [
+        "IAM role %s: the least-privilege audit of the app's CloudWatch Logs service role failed: %s"
+        % (LOGS_ROLE, why)]
+
+
+def test_a_missing_logs_role_fails_and_says_when_the_app_has_another():
+    assert logs_judge(found={"iam_roles": []})["problems"] == [
+        "IAM role %s (the app's CloudWatch Logs service role): does not exist" % LOGS_ROLE]
+    assert logs_judge(found={"iam_roles": []}, service_role="")["problems"] == [
+        "IAM role %s (the app's CloudWatch Logs service role): does not exist" % LOGS_ROLE,
+        "%s is not set, expected the role %s" % (LOGS_LABEL, LOGS_ROLE)]
+
+
+def test_an_app_without_its_arn_cannot_have_its_logs_role_audited():
+    verdict = logs_judge(app_arn="")
+    assert verdict["problems"] == ["IAM role %s (the app's CloudWatch Logs service role): not audited: the app's "
+                                   "region is unknown (its ARN is not known)" % LOGS_ROLE]
+
+
+def test_a_logs_role_of_ones_own_is_only_compared_with_the_app():
+    own = "arn:aws:iam::123456789012:role/service-role/my-logs"
+    # Neither read nor audited: what was registered for them does not count.
+    verdict = logs_judge(service_role=own, logs_role=own, found={"skipped": True}, audit={"skipped": True})
+    assert verdict["problems"] == []
+    assert "%s is %s (a role of your own: not audited)" % (LOGS_LABEL, own) in verdict["passed"]
+    assert logs_judge(service_role=LOGS_ARN, logs_role=own)["problems"] == [
+        "%s is %s, expected %s" % (LOGS_LABEL, LOGS_ARN, own)]
+
+
+def test_no_app_no_logs_role_verdict():
+    verdict = judge(apps=[], logs_role=LOGS_ROLE, logs_role_info=logs_role_found(), logs_role_audit=logs_audited())
+    assert verdict["problems"] == ["Amplify app demo: not found (neither an app id nor an app name)"]
+    assert not [p for p in verdict["passed"] if "CloudWatch Logs service role" in p]
