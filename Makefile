@@ -138,9 +138,18 @@ changelog: venv collection-link
 # amazon.aws from the venv's ansible package; its playbooks run by name (amplify_hosting.ssr.site, .verify,
 # .teardown) for dev against the local endpoint from a directory outside the checkout; and the execution
 # environment example's build context (ansible-builder create, no container build). Resets the endpoint.
-distribution-tests: venv
+# test_installed.py runs ansible from a fresh venv with only `pip install ansible` (the pin of requirements.txt)
+# and the collection's Python requirements (meta/ee-requirements.txt), as a user installs it; remade when either
+# file changes (pip's cache makes it quick).
+FRESH_VENV := .tmp/fresh/venv
+$(FRESH_VENV)/.installed: requirements.txt meta/ee-requirements.txt
+	rm -rf $(FRESH_VENV) && $(PYTHON) -m venv $(FRESH_VENV)
+	$(FRESH_VENV)/bin/python -m pip install -q --disable-pip-version-check "$$(grep -E '^ansible==' requirements.txt)" \
+	  -r meta/ee-requirements.txt
+	touch $@
+distribution-tests: venv $(FRESH_VENV)/.installed
 	$(MAKE) --no-print-directory local-aws
-	$(BIN)/pytest -q -p no:cacheprovider tests/distribution $(PYTEST_ARGS)
+	DISTRIBUTION_BIN=$(CURDIR)/$(FRESH_VENV)/bin $(BIN)/pytest -q -p no:cacheprovider tests/distribution $(PYTEST_ARGS)
 
 endpoint-tests: venv
 	cd local_aws && ../$(BIN)/pytest -q

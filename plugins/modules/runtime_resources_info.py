@@ -76,12 +76,30 @@ parameters:
   type: list
   elements: dict
   contains:
-    name: {description: The name., type: str, returned: always}
-    exists: {description: Whether it exists., type: bool, returned: always}
-    owned: {description: Whether it carries the ownership tags of O(environment)., type: bool, returned: always}
-    tags: {description: Its tags (empty when it does not exist)., type: dict, returned: always}
-    arn: {description: Its ARN., type: str, returned: when it exists}
-    type: {description: Its type (String, StringList or SecureString)., type: str, returned: when it exists}
+    name:
+      description: The name.
+      type: str
+      returned: always
+    exists:
+      description: Whether it exists.
+      type: bool
+      returned: always
+    owned:
+      description: Whether it carries the ownership tags of O(environment).
+      type: bool
+      returned: always
+    tags:
+      description: Its tags (empty when it does not exist).
+      type: dict
+      returned: always
+    arn:
+      description: Its ARN.
+      type: str
+      returned: when it exists
+    type:
+      description: Its type (String, StringList or SecureString).
+      type: str
+      returned: when it exists
   sample: [{name: /compute-role-demo/dev/greeting, exists: true, owned: true, type: String,
             tags: {managed-by: amplify_hosting.ssr, environment: dev},
             arn: "arn:aws:ssm:us-east-1:123456789012:parameter/compute-role-demo/dev/greeting"}]
@@ -91,24 +109,60 @@ secrets:
   type: list
   elements: dict
   contains:
-    name: {description: The name., type: str, returned: always}
-    exists: {description: Whether it exists (also while scheduled for deletion)., type: bool, returned: always}
-    owned: {description: Whether it carries the ownership tags of O(environment)., type: bool, returned: always}
-    tags: {description: Its tags., type: dict, returned: always}
-    arn: {description: Its ARN (with the six characters Secrets Manager appends)., type: str, returned: when it exists}
-    pending_deletion: {description: Whether it is scheduled for deletion., type: bool, returned: when it exists}
+    name:
+      description: The name.
+      type: str
+      returned: always
+    exists:
+      description: Whether it exists (also while scheduled for deletion).
+      type: bool
+      returned: always
+    owned:
+      description: Whether it carries the ownership tags of O(environment).
+      type: bool
+      returned: always
+    tags:
+      description: Its tags.
+      type: dict
+      returned: always
+    arn:
+      description: Its ARN (with the six characters Secrets Manager appends).
+      type: str
+      returned: when it exists
+    pending_deletion:
+      description: Whether it is scheduled for deletion.
+      type: bool
+      returned: when it exists
 tables:
   description: One entry per name in O(tables), in order.
   returned: always
   type: list
   elements: dict
   contains:
-    name: {description: The name., type: str, returned: always}
-    exists: {description: Whether it exists., type: bool, returned: always}
-    owned: {description: Whether it carries the ownership tags of O(environment)., type: bool, returned: always}
-    tags: {description: Its tags., type: dict, returned: always}
-    arn: {description: Its ARN., type: str, returned: when it exists}
-    status: {description: Its status (ACTIVE, CREATING, ...)., type: str, returned: when it exists}
+    name:
+      description: The name.
+      type: str
+      returned: always
+    exists:
+      description: Whether it exists.
+      type: bool
+      returned: always
+    owned:
+      description: Whether it carries the ownership tags of O(environment).
+      type: bool
+      returned: always
+    tags:
+      description: Its tags.
+      type: dict
+      returned: always
+    arn:
+      description: Its ARN.
+      type: str
+      returned: when it exists
+    status:
+      description: Its status (ACTIVE, CREATING, ...).
+      type: str
+      returned: when it exists
 foreign:
   description: One message per resource that exists without the ownership tags of O(environment).
   returned: always
@@ -133,7 +187,7 @@ def main():
     argument_spec = dict(
         environment=dict(type="str", required=True),
         parameters=dict(type="list", elements="str", default=[]),
-        secrets=dict(type="list", elements="str", default=[]),
+        secrets=dict(type="list", elements="str", default=[], no_log=False),  # names, not values
         tables=dict(type="list", elements="str", default=[]),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)

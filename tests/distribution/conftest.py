@@ -19,14 +19,18 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
+# Where a user's ansible comes from for test_installed.py: DISTRIBUTION_BIN, a fresh venv with only the ansible
+# package and the collection's Python requirements (make distribution-tests makes it), else this venv.
+USER_BIN = Path(os.environ["DISTRIBUTION_BIN"]) if os.environ.get("DISTRIBUTION_BIN") else BIN
 GALAXY = yaml.safe_load((ROOT / "galaxy.yml").read_text())
 TARBALL_NAME = "%s-%s-%s.tar.gz" % (GALAXY["namespace"], GALAXY["name"], GALAXY["version"])
 
 
-def user_env(**extra):
-    """The environment of a user's shell: the venv's tools on PATH, no ANSIBLE_* setting of this repository."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("ANSIBLE_")}
-    env["PATH"] = "%s:%s" % (BIN, env.get("PATH", ""))
+def user_env(bin_dir=BIN, **extra):
+    """The environment of a user's shell: the venv's tools (bin_dir) on PATH, no ANSIBLE_* setting of this
+    repository, no PYTHONPATH."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("ANSIBLE_") and key != "PYTHONPATH"}
+    env["PATH"] = "%s:%s" % (bin_dir, env.get("PATH", ""))
     env.update(ANSIBLE_NOCOLOR="1", ANSIBLE_DEPRECATION_WARNINGS="0")
     env.update(extra)
     return env

@@ -4,6 +4,10 @@
 """The built tarball installed into a fresh collections path, its playbooks run by name against the local
 endpoint: `ansible-playbook amplify_hosting.ssr.site`, `.verify` and `.teardown`, from a project directory
 outside the repository with a copy of inventories/local, as a user of the installed collection runs them.
+
+With DISTRIBUTION_BIN (make distribution-tests), every ansible command comes from a fresh venv holding only
+`pip install ansible` and the collection's Python requirements (meta/ee-requirements.txt: boto3, botocore), not
+this repository's test venv: amazon.aws and community.aws are the ansible package's own.
 """
 
 import json
@@ -13,7 +17,7 @@ import tarfile
 
 import boto3
 import pytest
-from conftest import BIN, ROOT, run, user_env
+from conftest import ROOT, USER_BIN as BIN, run, user_env
 from local_aws.control import Control
 from packaging.specifiers import SpecifierSet
 
@@ -40,12 +44,12 @@ def project(tmp_path_factory, tarball):
     base = tmp_path_factory.mktemp("user")
     collections = base / "collections"
     run([BIN / "ansible-galaxy", "collection", "install", "--offline", "--no-deps", "-p", collections, tarball],
-        cwd=base, env=user_env())
+        cwd=base, env=user_env(BIN))
     project = base / "project"
     project.mkdir()
     shutil.copytree(ROOT / "inventories" / "local", project / "inventory")
     (project / "ansible.cfg").write_text("[defaults]\nstdout_callback = ansible.builtin.default\n")
-    env = user_env(ANSIBLE_CONFIG=str(project / "ansible.cfg"), ANSIBLE_COLLECTIONS_PATH=str(collections),
+    env = user_env(BIN, ANSIBLE_CONFIG=str(project / "ansible.cfg"), ANSIBLE_COLLECTIONS_PATH=str(collections),
                    ANSIBLE_CALLBACK_RESULT_FORMAT="json")
     return {"dir": project, "collections": collections, "env": env}
 

@@ -109,7 +109,7 @@ def assert_all_gone(endpoint):
     assert run_time.parameters() == [] and run_time.tables() == [] and run_time.live_secrets() == []
 
 
-def logs_role_kept(app_id):
+def logs_role_kept():
     """What play 3 prints when it keeps the app, and so its CloudWatch Logs role."""
     return ("teardown kept IAM role %s (the CloudWatch Logs role of the app %s): the app is kept"
             % (LOGS_ROLE, APP_NAME))
@@ -154,7 +154,7 @@ def test_a_hand_made_object_refuses_its_environment_only_and_force_then_deletes_
     assert "Nothing was deleted; this environment's branch, bucket and IAM role are kept." in refused.output
     # The last play (run by dev, staging having failed) keeps the app: staging's branch is left in it.
     assert "teardown kept app %s (%s): it still holds the branches staging" % (app_id, APP_NAME) in refused.output
-    assert logs_role_kept(app_id) in refused.output, refused
+    assert logs_role_kept() in refused.output, refused
     assert_kept(endpoint, "staging")
 
     # The documented override with false, no and 0 (as -e gives them: strings) is the same refusal, never a
@@ -194,7 +194,7 @@ def test_the_environment_that_manages_the_app_refused_keeps_its_branch_and_the_a
     assert refused.recap["staging"]["failed"] == 0 and refused.recap["prod"]["failed"] == 0, refused
     assert refusal("dev") in refused.output, refused
     assert "teardown kept app %s (%s): it still holds the branches dev" % (app_id, APP_NAME) in refused.output
-    assert logs_role_kept(app_id) in refused.output, refused
+    assert logs_role_kept() in refused.output, refused
     assert_kept(endpoint, "dev")
     # The app's default compute role is dev's own: kept with dev's role.
     assert endpoint.amplify.get_app(appId=app_id)["app"]["computeRoleArn"].endswith(":role/%s" % role("dev"))
@@ -228,3 +228,123 @@ def test_force_from_the_inventory_variable_empties_a_versioned_bucket_of_every_v
     # amplify-logo.png (its null version), the two versions and the delete marker of the hand-made object.
     assert deleted_listing("prod", 4, ["amplify-logo.png", BY_HAND]) in forced.output, forced
     assert_all_gone(endpoint)
+
+
+# --- SSM parameters, secrets and DynamoDB tables, and the app's CloudWatch Logs role -----------------------------
+LOOK_ALIKE = "by-hand"
+# Every environment is asked (through -e, for every host) to delete the demo's parameters, secrets and tables of all
+# three environments and the look-alikes: each deletes only its own; the others' and the look-alikes stay.
+ASKED = json.dumps({
+    "ssr_parameters": [{"name": parameter(e)} for e in ENVIRONMENTS] + [{"name": parameter("dev", LOOK_ALIKE)}],
+    "ssr_secrets": [{"name": secret(e)} for e in ENVIRONMENTS] + [{"name": secret("dev", LOOK_ALIKE)}],
+    "ssr_tables": [{"name": table(e)} for e in ENVIRONMENTS] + [{"name": table("dev", LOOK_ALIKE)}],
+})
+
+
+def make_look_alikes(run_time):
+    """Named as the demo names dev's, none carrying both ownership tags of dev: a parameter without tags, a secret
+    without managed-by, a table of the collection's for another environment."""
+    run_time.ssm.put_parameter(Name=parameter("dev", LOOK_ALIKE), Value="mine", Type="String")
+    run_time.secretsmanager.create_secret(Name=secret("dev", LOOK_ALIKE), SecretString="mine",
+                                          Tags=[{"Key": "environment", "Value": "dev"}])
+    run_time.dynamodb.create_table(TableName=table("dev", LOOK_ALIKE), BillingMode="PAY_PER_REQUEST",
+                                   AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                                   KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                                   Tags=[{"Key": "managed-by", "Value": "amplify_hosting.ssr"},
+                                         {"Key": "environment", "Value": "qa"}])
+
+
+def skipped(environment, what, name):
+    return ("teardown SKIPPED %s %s: not tagged managed-by=amplify_hosting.ssr environment=%s (its tags: "
+            % (what, name, environment))
+
+
+def test_parameters_secrets_and_tables_go_only_when_ours_and_the_logs_role_only_when_ours(empty_account, playbook):
+    endpoint, run_time = empty_account, RunTime(empty_account)
+    converged = playbook(SITE, "-e", "ssr_release=false")
+    assert converged.returncode == 0, converged
+    ours = {"parameters": [parameter(e) for e in ENVIRONMENTS], "secrets": [secret(e) for e in ENVIRONMENTS],
+            "tables": [table(e) for e in ENVIRONMENTS]}
+    assert run_time.parameters() == sorted(ours["parameters"]) and run_time.tables() == sorted(ours["tables"])
+    assert run_time.live_secrets() == sorted(ours["secrets"])
+    assert endpoint.role_tags(LOGS_ROLE)["managed-by"] == "amplify_hosting.ssr"
+    make_look_alikes(run_time)
+    # The logs role made someone else's: without managed-by it is not the collection's to delete.
+    endpoint.iam.untag_role(RoleName=LOGS_ROLE, TagKeys=["managed-by"])
+    look_alikes = {"parameters": [parameter("dev", LOOK_ALIKE)], "secrets": [secret("dev", LOOK_ALIKE)],
+                   "tables": [table("dev", LOOK_ALIKE)]}
+
+    # A recovery window Secrets Manager does not take fails, naming the variable given, before any write.
+    for given, variable in (("ssr_teardown_secret_recovery_days=5", "ssr_teardown_secret_recovery_days"),
+                            ("ssr_teardown_secret_recovery_days=31", "ssr_teardown_secret_recovery_days"),
+                            ("teardown_secret_recovery_days=seven", "teardown_secret_recovery_days")):
+        mark = endpoint.mark()
+        bad = playbook(TEARDOWN, "-e", CONFIRM, "-e", ASKED, "-e", given)
+        assert bad.returncode != 0 and all(bad.recap[e]["failed"] == 1 for e in ENVIRONMENTS), bad
+        assert ("%s must be 0 (delete the secrets at once, without recovery) or 7 to 30" % variable) in bad.output, bad
+        assert endpoint.writes_since(mark) == [], given
+
+    # --check --diff: the plan names what would go, the look-alikes are reported; nothing is written.
+    mark = endpoint.mark()
+    checked = playbook(TEARDOWN, "-e", CONFIRM, "-e", ASKED, "--check", "--diff")
+    assert checked.returncode == 0, checked
+    assert endpoint.writes_since(mark) == []
+    for environment in ENVIRONMENTS:
+        assert "delete SSM parameter %s" % parameter(environment) in checked.output, checked
+        assert ("delete secret %s after a recovery window of 7 days" % secret(environment)) in checked.output, checked
+        assert "delete DynamoDB table %s with its items" % table(environment) in checked.output, checked
+    assert run_time.parameters() == sorted(ours["parameters"] + look_alikes["parameters"])
+    assert run_time.live_secrets() == sorted(ours["secrets"] + look_alikes["secrets"])
+    assert run_time.tables() == sorted(ours["tables"] + look_alikes["tables"])
+
+    # The teardown: each environment deletes its own, after its IAM role; the look-alikes, the other environments'
+    # (as each environment sees them) and the logs role that is no longer the collection's are reported and left.
+    mark = endpoint.mark()
+    torn = playbook(TEARDOWN, "-e", CONFIRM, "-e", ASKED)
+    assert torn.returncode == 0, torn
+    assert skipped("dev", "SSM parameter", parameter("dev", LOOK_ALIKE)) + "{})" in torn.output, torn
+    assert skipped("dev", "secret", secret("dev", LOOK_ALIKE)) in torn.output, torn
+    assert skipped("staging", "DynamoDB table", table("dev", LOOK_ALIKE)) in torn.output, torn
+    assert skipped("prod", "SSM parameter", parameter("dev")) in torn.output, torn
+    assert ("teardown SKIPPED IAM role %s (the app's CloudWatch Logs role): not tagged managed-by=amplify_hosting.ssr"
+            % LOGS_ROLE) in torn.output, torn
+    assert endpoint.apps() == [] and endpoint.bucket_names() == []
+    assert endpoint.role_names() == [LOGS_ROLE]
+    assert run_time.parameters() == look_alikes["parameters"] and run_time.tables() == look_alikes["tables"]
+    assert run_time.live_secrets() == look_alikes["secrets"]
+    # Ours are scheduled for deletion 7 days after the DeleteSecret call (restorable until then).
+    deletes = [r for r in endpoint.requests_since(mark) if r["operation"] == "DeleteSecret"]
+    assert len(deletes) == 3
+    scheduled = run_time.secrets()
+    for name in ours["secrets"]:
+        assert scheduled[name] is not None, scheduled
+        assert abs(scheduled[name].timestamp() - 7 * DAY - deletes[0]["time"]) < 60, (scheduled, deletes)
+    # In order: each environment's IAM role before its parameter, secret and table.
+    operations = [r["operation"] for r in endpoint.requests_since(mark)]
+    assert operations.index("DeleteRole") < operations.index("DeleteParameter") < operations.index("DeleteSecret")
+    assert operations.index("DeleteSecret") < operations.index("DeleteTable")
+
+    # Again: the secrets already scheduled for deletion are left as they are, and nothing is written.
+    mark = endpoint.mark()
+    again = playbook(TEARDOWN, "-e", CONFIRM, "-e", ASKED)
+    assert again.returncode == 0, again
+    assert endpoint.writes_since(mark) == []
+    assert ("teardown SKIPPED secret %s: already scheduled for deletion" % secret("prod")) in again.output, again
+    assert run_time.secrets() == scheduled
+
+    # 0 (as -e gives it, a string): deleted at once, without recovery, the scheduled ones too; the look-alike stays.
+    # The logs role, tagged as the collection's again but given as a role of one's own (ssr_logs_role_arn), is
+    # not touched although the app is gone.
+    endpoint.iam.tag_role(RoleName=LOGS_ROLE, Tags=[{"Key": "managed-by", "Value": "amplify_hosting.ssr"}])
+    logs_role_arn = endpoint.iam.get_role(RoleName=LOGS_ROLE)["Role"]["Arn"]
+    mark = endpoint.mark()
+    forced = playbook(TEARDOWN, "-e", CONFIRM, "-e", ASKED, "-e", "ssr_teardown_secret_recovery_days=0",
+                      "-e", "ssr_logs_role_arn=%s" % logs_role_arn)
+    assert forced.returncode == 0, forced
+    assert ("delete secret %s at once, without recovery (teardown_secret_recovery_days=0; it was scheduled for "
+            "deletion)" % secret("staging")) in forced.output, forced
+    assert ("teardown leaves the app's CloudWatch Logs role %s alone (ssr_logs_role_arn: a role of your own)"
+            % logs_role_arn) in forced.output, forced
+    assert sorted(endpoint.writes_since(mark)) == [("secretsmanager", "DeleteSecret")] * 3
+    assert run_time.secrets() == {secret("dev", LOOK_ALIKE): None}
+    assert endpoint.role_names() == [LOGS_ROLE]

@@ -422,8 +422,7 @@ def test_a_refusal_keeps_the_parameters_secrets_and_tables_in_the_plan_but_refus
     decision = teardown_selection("dev", bucket="b1", bucket_info=OWNED_BUCKET, object_scan=scan(refused=["x"]),
                                   runtime_info=RUNTIME, **RUNTIME_NAMES)
     assert len(decision["refusals"]) == 1 and decision["plan"][0] == "delete bucket b1"
-    assert decision["plan"][1:] == [line for line in teardown_selection(
-        "dev", runtime_info=RUNTIME, **RUNTIME_NAMES)["plan"]]
+    assert decision["plan"][1:] == teardown_selection("dev", runtime_info=RUNTIME, **RUNTIME_NAMES)["plan"]
 
 
 # --- teardown_branches_left (playbooks/teardown.yml) -------------------------------------------------------
