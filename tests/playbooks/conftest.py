@@ -55,6 +55,10 @@ class Endpoint:
         self.s3 = session.client("s3", endpoint_url=self.url)
         self.amplify = session.client("amplify", endpoint_url=self.url)
         self.logs = session.client("logs", endpoint_url=self.url)
+        self.session = session
+
+    def client(self, service):
+        return self.session.client(service, endpoint_url=self.url)
 
     def reset(self):
         self.control.reset()

@@ -46,7 +46,28 @@ def assert_converged(endpoint, environments=None):
         branch = branches[ENVIRONMENTS[environment]]
         assert branch["computeRoleArn"] == role_arn(environment)
         assert branch["tags"] == dict(OWNERSHIP, environment=environment)
-        assert branch["environmentVariables"] == {"BUCKET_NAME": bucket, "OBJECT_KEY": "amplify-logo.png"}
+        # The route's object, and the run-time resources the demo inventory declares (inventories/local).
+        assert branch["environmentVariables"] == {
+            "BUCKET_NAME": bucket, "OBJECT_KEY": "amplify-logo.png",
+            "CONFIG_PARAMETER": "/%s/%s/greeting" % (APP_NAME, environment),
+            "SECRET_ID": "%s/%s/api-key" % (APP_NAME, environment),
+            "ITEMS_TABLE": "%s-%s-items" % (APP_NAME, environment), "ITEM_ID": "1"}
+        ssm, secrets, dynamodb = (endpoint.client(name) for name in ("ssm", "secretsmanager", "dynamodb"))
+        tags = dict(OWNERSHIP, environment=environment)
+        parameter = "/%s/%s/greeting" % (APP_NAME, environment)
+        assert ssm.get_parameter(Name=parameter)["Parameter"]["Value"] == "Hello from %s" % environment
+        assert {t["Key"]: t["Value"] for t in ssm.list_tags_for_resource(
+            ResourceType="Parameter", ResourceId=parameter)["TagList"]} == tags
+        secret = secrets.describe_secret(SecretId="%s/%s/api-key" % (APP_NAME, environment))
+        assert {t["Key"]: t["Value"] for t in secret["Tags"]} == tags and "DeletedDate" not in secret
+        table = dynamodb.describe_table(TableName="%s-%s-items" % (APP_NAME, environment))["Table"]
+        assert {t["Key"]: t["Value"] for t in dynamodb.list_tags_of_resource(ResourceArn=table["TableArn"])["Tags"]} == tags
+        assert dynamodb.get_item(TableName=table["TableName"], Key={"id": {"S": "1"}})["Item"] == {
+            "id": {"S": "1"}, "title": {"S": "The first item of %s" % environment}}
+    # The app's CloudWatch Logs service role, made by the environment that manages the app.
+    logs_role = "%s-us-east-1-logs" % APP_NAME
+    assert app["iamServiceRoleArn"] == "arn:aws:iam::123456789012:role/" + logs_role
+    assert endpoint.role_tags(logs_role)["managed-by"] == "amplify_hosting.ssr"
     others = sorted(set(ENVIRONMENTS) - set(environments))
     for environment in others:
         assert "%s-%s-compute" % (APP_NAME, environment) not in endpoint.role_names()
@@ -97,7 +118,7 @@ def test_verify_passes_on_a_converged_account_and_names_what_is_wrong(empty_acco
                 "%s.%s.localhost (127.0.0.1:%d answered 404: Nothing serves branch %s of app %s on this endpoint"
                 % (branch, url, branch, app_id, port, branch, app_id)) in verified.output, verified
         assert ("skipped:       branch %s: compute log check skipped: nothing served its GET of /api/image" % branch) in verified.output
-    assert verified.output.count("checks:        5 passed, 0 failed, 2 skipped") == 3, verified
+    assert verified.output.count("checks:        7 passed, 0 failed, 2 skipped") == 3, verified
 
     # Without the template, the branch's Amplify URL (https://<branch>.<default domain>), which does not
     # resolve here: skipped too, saying so.
@@ -110,7 +131,7 @@ def test_verify_passes_on_a_converged_account_and_names_what_is_wrong(empty_acco
     # As against real AWS (inventories/example): a branch URL that does not answer fails the run.
     strict = playbook(VERIFY, "-e", "ssr_verify_require_app_url=true", "-e", "ssr_verify_app_url_timeout=1")
     assert strict.returncode != 0 and all(strict.recap[env]["failed"] == 1 for env in ENVIRONMENTS), strict
-    assert strict.output.count("checks:        5 passed, 1 failed, 1 skipped") == 3, strict
+    assert strict.output.count("checks:        7 passed, 1 failed, 1 skipped") == 3, strict
     assert "the branch does not answer" in strict.output and "verify_require_app_url is true" in strict.output
 
     # Lockdown broken on staging's bucket, and prod's branch made to run with dev's role.
@@ -159,7 +180,7 @@ def test_verify_fetches_the_branch_url_template_and_finds_the_route_line_in_the_
     verified = playbook(VERIFY, "--limit", "dev", "-e", "ssr_branch=feature/demo", "-e", template)
     assert verified.returncode == 0, verified
     assert "URL:           http://feature-demo.%s.localhost:%d" % (app_id, port) in verified.output, verified
-    assert "checks:        7 passed, 0 failed, 0 skipped" in verified.output, verified
+    assert "checks:        9 passed, 0 failed, 0 skipped" in verified.output, verified
     assert ("branch feature/demo: GET http://feature-demo.%s.localhost:%d/api/image: compute log: the route logged "
             "\\\"[api/image] s3://%s-dev-private/amplify-logo.png: 200, " % (app_id, port, APP_NAME)) in verified.output, verified
     # The .localhost host reached 127.0.0.1 as the Host header; verify itself wrote nothing (the stand-in's

@@ -143,7 +143,7 @@ def test_verify_and_teardown_print_no_secret(empty_account, playbook):
     # Nothing serves the branches (their repository is not one the endpoint builds): the route's checks are skipped.
     verified = playbook(VERIFY, "-vvv", "--diff", "-e", secrets.extra_vars())
     assert verified.returncode == 0, verified
-    assert verified.output.count("checks:        5 passed, 0 failed, 2 skipped") == 3, verified
+    assert verified.output.count("checks:        7 passed, 0 failed, 2 skipped") == 3, verified
     # verify read the branches (branch_info), whose secret variable is masked.
     assert '"API_KEY": "********"' in verified.output
     assert_no_secret(verified, secrets)
