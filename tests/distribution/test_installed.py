@@ -108,7 +108,9 @@ def test_site_verify_teardown_by_name_from_the_installed_collection(endpoint, pr
     tags = {tag["Key"]: tag["Value"] for tag in iam.list_role_tags(RoleName=ROLE)["Tags"]}
     assert tags == OWNERSHIP
     assert sorted(role["RoleName"] for role in iam.list_roles()["Roles"]) == sorted([ROLE, LOGS_ROLE])
-    assert {tag["Key"]: tag["Value"] for tag in iam.list_role_tags(RoleName=LOGS_ROLE)["Tags"]} == OWNERSHIP
+    # The logs role is the app's, shared by its environments: its environment tag names the app.
+    assert {tag["Key"]: tag["Value"] for tag in iam.list_role_tags(RoleName=LOGS_ROLE)["Tags"]} == dict(
+        OWNERSHIP, environment=APP_NAME)
     assert [bucket["Name"] for bucket in s3.list_buckets()["Buckets"]] == [BUCKET]
     # The image the playbook uploads comes from its own files/ directory, inside the installed collection.
     assert [obj["Key"] for obj in s3.list_objects_v2(Bucket=BUCKET)["Contents"]] == ["amplify-logo.png"]

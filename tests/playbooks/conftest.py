@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 import boto3
+import botocore.config
 import pytest
 from local_aws.control import Control
 
@@ -58,7 +59,9 @@ class Endpoint:
         self.session = session
 
     def client(self, service):
-        return self.session.client(service, endpoint_url=self.url)
+        """A client that outlasts the endpoint's fault injection (test_faults.py keeps its faults while it reads)."""
+        config = botocore.config.Config(retries={"mode": "standard", "total_max_attempts": 10})
+        return self.session.client(service, endpoint_url=self.url, config=config)
 
     def reset(self):
         self.control.reset()

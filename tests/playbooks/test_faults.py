@@ -20,7 +20,8 @@ from test_playbooks import assert_converged, role_arn
 
 SITE = "playbooks/site.yml"
 COMMIT = "local-demo-commit"
-ROLES = sorted("%s-%s-compute" % (APP_NAME, env) for env in ENVIRONMENTS)
+# The compute roles and the app's CloudWatch Logs service role.
+ROLES = sorted(["%s-%s-compute" % (APP_NAME, env) for env in ENVIRONMENTS] + ["%s-us-east-1-logs" % APP_NAME])
 BUCKETS = sorted("%s-%s-private" % (APP_NAME, env) for env in ENVIRONMENTS)
 # 30% of all calls throttled and 5% answered 5xx (half 500, half 503), whatever the service: the faults are tried
 # in order, so each later rate is scaled to what the earlier ones leave. The seed makes the run reproducible: with
@@ -60,10 +61,14 @@ def test_site_converges_through_throttling_and_5xx_and_a_rerun_writes_nothing(em
     assert all(first.recap[env]["failed"] == 0 and first.changed(env) > 0 for env in ENVIRONMENTS), first
     assert_made_once_each(endpoint)
     made = applied(endpoint, 0)
+    # (Four roles: the three compute roles and the app's logs role; one parameter, secret and table per environment.)
     assert {op: made[op] for op in [("amplify", "CreateApp"), ("amplify", "CreateBranch"), ("amplify", "StartJob"),
-                                    ("iam", "CreateRole"), ("s3", "CreateBucket"), ("s3", "PutObject")]} == {
+                                    ("iam", "CreateRole"), ("s3", "CreateBucket"), ("s3", "PutObject"),
+                                    ("ssm", "PutParameter"), ("secretsmanager", "CreateSecret"),
+                                    ("dynamodb", "CreateTable")]} == {
         ("amplify", "CreateApp"): 1, ("amplify", "CreateBranch"): 3, ("amplify", "StartJob"): 3,
-        ("iam", "CreateRole"): 3, ("s3", "CreateBucket"): 3, ("s3", "PutObject"): 3}
+        ("iam", "CreateRole"): 4, ("s3", "CreateBucket"): 3, ("s3", "PutObject"): 3,
+        ("ssm", "PutParameter"): 3, ("secretsmanager", "CreateSecret"): 3, ("dynamodb", "CreateTable"): 3}
 
     # The faults were there: every service the run calls met some, throttling and both 5xx among them.
     requests = endpoint.control.requests(0)

@@ -93,8 +93,19 @@ def test_verify_names_each_excess_site_check_diff_reports_it_and_site_repairs_it
     assert "PermissionsBoundary" not in iam.get_role(RoleName=role("prod"))["Role"]
     statements = iam.get_role(RoleName=role("dev"))["Role"]["AssumeRolePolicyDocument"]["Statement"]
     assert [s["Principal"] for s in statements] == [{"Service": "amplify.amazonaws.com"}]
+    # Exactly the generated grants again: the bucket, and the demo inventory's parameter, secret and table.
+    prefix = "arn:aws:%s:us-east-1:123456789012:"
     assert iam.get_role_policy(RoleName=role("dev"), PolicyName=role("dev") + "-grants")["PolicyDocument"]["Statement"] == [
-        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::%s-dev-private/*" % APP_NAME}]
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::%s-dev-private/*" % APP_NAME},
+        {"Effect": "Allow", "Action": ["ssm:GetParameter", "ssm:GetParameters"],
+         "Resource": prefix % "ssm" + "parameter/%s/dev/greeting" % APP_NAME},
+        {"Effect": "Allow", "Action": ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+         "Resource": prefix % "secretsmanager" + "secret:%s/dev/api-key-??????" % APP_NAME},
+        {"Effect": "Allow", "Action": ["dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable",
+                                       "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"],
+         "Resource": prefix % "dynamodb" + "table/%s-dev-items" % APP_NAME},
+        {"Effect": "Allow", "Action": ["dynamodb:Query", "dynamodb:Scan"],
+         "Resource": prefix % "dynamodb" + "table/%s-dev-items/index/*" % APP_NAME}]
     assert playbook(VERIFY).returncode == 0
     mark = endpoint.mark()
     again = playbook(SITE)

@@ -77,7 +77,12 @@ def assert_sent(endpoint, secrets, environments=None):
         branch = endpoint.amplify.get_branch(appId=app["appId"], branchName=ENVIRONMENTS[environment])["branch"]
         assert branch["enableBasicAuth"] is True
         assert branch["basicAuthCredentials"] == b64(secrets.user, secrets.password)
-        assert branch["environmentVariables"] == {"BUCKET_NAME": bucket, "OBJECT_KEY": "amplify-logo.png", "API_KEY": secrets.api_key}
+        # (With the demo inventory's run-time resources: inventories/local/group_vars/all.yml.)
+        assert branch["environmentVariables"] == {
+            "BUCKET_NAME": bucket, "OBJECT_KEY": "amplify-logo.png", "API_KEY": secrets.api_key,
+            "CONFIG_PARAMETER": "/%s/%s/greeting" % (APP_NAME, environment),
+            "SECRET_ID": "%s/%s/api-key" % (APP_NAME, environment),
+            "ITEMS_TABLE": "%s-%s-items" % (APP_NAME, environment), "ITEM_ID": "1"}
         assert branch["tags"][SECRET_TAG] == "API_KEY"
     return app
 
