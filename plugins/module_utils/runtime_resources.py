@@ -226,28 +226,41 @@ def describe_parameter(ssm, name):
             "tags": dict((t["Key"], t["Value"]) for t in tags)}
 
 
-def describe_secret(secretsmanager, name):
+def read_secret(secretsmanager, name):
+    """DescribeSecret of the secret with this very name, or None."""
     try:
         secret = secretsmanager.describe_secret(SecretId=name)
     except Exception as e:  # pylint: disable=broad-except
         if _error_code(e) == "ResourceNotFoundException":
-            return {"name": name, "exists": False, "tags": {}}
+            return None
         raise
     # A secret asked for by name answers for a secret whose name only starts with it when none has the name itself
     # (a partial ARN match): that one is not ours to report.
-    if secret.get("Name") != name:
+    return secret if secret.get("Name") == name else None
+
+
+def describe_secret(secretsmanager, name):
+    secret = read_secret(secretsmanager, name)
+    if secret is None:
         return {"name": name, "exists": False, "tags": {}}
     return {"name": name, "exists": True, "arn": secret["ARN"], "pending_deletion": "DeletedDate" in secret,
             "tags": dict((t["Key"], t["Value"]) for t in secret.get("Tags", []))}
 
 
-def describe_table(dynamodb, name):
+def read_table(dynamodb, name):
+    """DescribeTable's Table, or None."""
     try:
-        table = dynamodb.describe_table(TableName=name)["Table"]
+        return dynamodb.describe_table(TableName=name)["Table"]
     except Exception as e:  # pylint: disable=broad-except
         if _error_code(e) == "ResourceNotFoundException":
-            return {"name": name, "exists": False, "tags": {}}
+            return None
         raise
+
+
+def describe_table(dynamodb, name):
+    table = read_table(dynamodb, name)
+    if table is None:
+        return {"name": name, "exists": False, "tags": {}}
     tags = dynamodb.list_tags_of_resource(ResourceArn=table["TableArn"]).get("Tags", [])
     return {"name": name, "exists": True, "arn": table["TableArn"], "status": table.get("TableStatus"),
             "tags": dict((t["Key"], t["Value"]) for t in tags)}

@@ -201,6 +201,13 @@ def test_check_mode_on_an_empty_account_reports_changes_and_writes_nothing(empty
     assert checked.returncode == 0, checked
     assert all(checked.changed(host) > 0 for host in ENVIRONMENTS), checked
     assert "Check mode: the app %s would be created first" % APP_NAME in checked.output
+    # The run-time resources' plan: one diff per resource to make, the secret's value never in it.
+    for env in ENVIRONMENTS:
+        for header in ("SSM parameter /%s/%s/greeting" % (APP_NAME, env), "secret %s/%s/api-key" % (APP_NAME, env),
+                       "DynamoDB table %s-%s-items" % (APP_NAME, env)):
+            assert "--- before: %s (absent)\n+++ after: %s\n" % (header, header) in checked.output, (header, checked)
+        assert "local-demo-api-key-for-%s" % env not in checked.output
+    assert checked.output.count("+value: (not shown)\n") == len(ENVIRONMENTS), checked
     assert endpoint.writes_since(mark) == []
     assert endpoint.role_names() == [] and endpoint.bucket_names() == [] and endpoint.apps() == []
 
