@@ -22,6 +22,12 @@
                                                    (ERROR: throttle, 500, 503 or a code; PHASE: before or
                                                    after, a lost response); --clear removes them; with no
                                                    SPEC and no option, shows them and how often each hit
+  local-aws accounts [--port P] [KEY=ACCOUNT | KEY= ...]
+                                                   which account each access key id belongs to (a listed key
+                                                   is the IAM user local-aws of its account; any other key is
+                                                   in moto's default account 123456789012 unless IAM or STS
+                                                   made it): KEY=ACCOUNT adds or changes a key, KEY= removes
+                                                   it; with no argument, shows the mapping
   local-aws latency [--port P] [aws | off | CLASS=MS ...]
                                                    the latency model: each AWS call waits this long before it
                                                    is served, by class (s3-read, iam-write, ...; see
@@ -253,6 +259,43 @@ def latency(port: int, specs: list[str]) -> int:
     return 0
 
 
+def parse_accounts(specs: list[str], current: dict) -> dict:
+    """access_key_accounts after KEY=ACCOUNT (add or change) and KEY= (remove); the endpoint checks the values."""
+    mapping = dict(current)
+    for spec in specs:
+        key, sep, account = spec.partition("=")
+        if not sep or not key:
+            raise ValueError(f"accounts {spec!r}: expected KEY=ACCOUNT (a 12-digit account id) or KEY= to remove")
+        if account:
+            mapping[key] = account
+        else:
+            mapping.pop(key, None)
+    return mapping
+
+
+def accounts(port: int, specs: list[str]) -> int:
+    from .control import Control
+
+    control = Control(f"http://{HOST}:{port}", timeout=10)
+    try:
+        current = control._call("GET", "/config")
+        if specs:
+            current = control.configure(access_key_accounts=parse_accounts(specs, current["access_key_accounts"]))
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except urllib.error.HTTPError as exc:
+        print(f"refused: {json.load(exc).get('error')}", file=sys.stderr)
+        return 2
+    print(f"access keys and their accounts on {HOST}:{port} (any other key: 123456789012, or the account of the "
+          "IAM user or role that made it):")
+    for key, account in sorted(current["access_key_accounts"].items()):
+        print(f"  {key} -> {account}")
+    if not current["access_key_accounts"]:
+        print("  none")
+    return 0
+
+
 def repository(port: int, specs: list[str]) -> int:
     from .control import Control
 
@@ -302,8 +345,8 @@ def compute_logs(port: int, specs: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="local-aws", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=("serve", "start", "stop", "status", "calls", "faults",
-                                                          "latency", "repository", "urls", "compute-logs"))
+    parser.add_argument("command", choices=("serve", "start", "stop", "status", "calls", "faults", "latency",
+                                            "repository", "urls", "compute-logs", "accounts"))
     parser.add_argument("specs", nargs="*", metavar="SPEC", help="faults: SERVICE:OPERATION:ERROR[:RATE[:COUNT[:PHASE]]]")
     parser.add_argument("--clear", action="store_true",
                         help="calls: empty the request log instead of showing it; faults: remove every fault")
@@ -330,6 +373,8 @@ def main(argv: list[str] | None = None) -> int:
         return compute_logs(args.port, args.specs)
     if args.command == "latency":
         return latency(args.port, args.specs)
+    if args.command == "accounts":
+        return accounts(args.port, args.specs)
     if args.command == "faults":
         return faults(args.port, args.specs, args.clear, args.seed, args.propagation_delay)
     if args.specs:

@@ -762,6 +762,11 @@ def _error(service: str, protocol: str, method: str, table: dict, message: str, 
     return _query_error(service, status, code, message, method)
 
 
+def access_denied(service: str, method: str, message: str) -> Response:
+    """AccessDenied with `message`, in the service's protocol (STS: 403 AccessDenied, a query-protocol error)."""
+    return _error(service, "rest-xml" if service == "s3" else wire.protocol(service), method, _DENIED, message)
+
+
 def access_denied_response(service: str, protocol: str, method: str, session: Session, action: str,
                            resource: str, reason: str) -> Response:
     return _error(service, protocol, method, _DENIED, access_denied_message(session, service, action, resource, reason))

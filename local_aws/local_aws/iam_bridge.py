@@ -26,6 +26,30 @@ def find_role(account_id: str, arn: str):
     return None
 
 
+def principal_of(access_key: str) -> tuple[str, str, str, str]:
+    """(account, ARN, user id, role ARN or "") of a key moto made, as moto's GetCallerIdentity answers it: an IAM
+    user's key, or an assumed-role session's (moto's AssumeRole); any other key is moto's stand-in identity in its
+    default account. Never creates a backend."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.iam.models import iam_backends
+    from moto.sts.models import sts_backends
+
+    for account_id, per_account in list(dict.items(iam_backends)):
+        for partition, backend in list(dict.items(per_account)):
+            key = backend.access_keys.get(access_key)
+            if key is None:
+                continue
+            if key.role_arn:
+                sts = dict.get(dict.get(sts_backends, account_id) or {}, partition)
+                for session in list(sts.assumed_roles) if sts is not None else []:
+                    if session.access_key_id == access_key:
+                        return account_id, session.arn, session.user_id, key.role_arn
+            user = backend.get_user_from_access_key_id(access_key)
+            if user is not None:
+                return account_id, user.arn, user.id, ""
+    return DEFAULT_ACCOUNT_ID, f"arn:aws:sts::{DEFAULT_ACCOUNT_ID}:user/moto", "AKIAIOSFODNN7EXAMPLE", ""
+
+
 def role_age_seconds(role, now: datetime.datetime | None = None) -> float:
     created = role.create_date
     if created.tzinfo is None:

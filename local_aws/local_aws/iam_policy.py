@@ -629,11 +629,27 @@ def trust_allows(document: Any, service_principal: str, action: str = "sts:Assum
     action, and its conditions must hold in `context` (aws:SourceAccount, aws:SourceArn...). An explicit Deny
     wins. An unreadable document allows nothing.
     """
+    return _trust_allows(document, _Who(service=service_principal), action, context)
+
+
+def trust_allows_principal(document: Any, principal_arn: str, account: str, *, role_arn: str = "",
+                           action: str = "sts:AssumeRole", context: Mapping[str, Any] | None = None) -> bool:
+    """Whether a role's trust policy lets an AWS principal (a root user, an IAM user, an assumed-role session)
+    perform `action`: a statement naming the principal's ARN, its role's ARN (`role_arn`, for a session), its account
+    (the id or arn:<partition>:iam::<account>:root) or "*", covering the action, whose conditions hold in `context`
+    (sts:ExternalId, aws:PrincipalAccount...). An explicit Deny wins. An unreadable document allows nothing.
+    """
+    found = re.match(r"^arn:([\w-]+):", principal_arn)
+    who = _Who(session_arn=principal_arn, role_arn=role_arn, account=account,
+               partition=found.group(1) if found else "aws")
+    return _trust_allows(document, who, action, context)
+
+
+def _trust_allows(document: Any, who: _Who, action: str, context: Mapping[str, Any] | None) -> bool:
     try:
         policy = _policy(load_policy(document), "trust policy")
     except PolicyError:
         return False
-    who = _Who(service=service_principal)
     values = _Context(context)
     allowed = False
     for statement in policy.statements:

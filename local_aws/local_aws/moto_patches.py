@@ -7,6 +7,8 @@ moto is imported inside the functions: by then server.py has set MOTO_IAM_LOAD_M
 
 from __future__ import annotations
 
+from . import accounts
+
 _applied = False
 
 
@@ -16,6 +18,7 @@ def apply() -> None:
     if _applied:
         return
     use_lazy_account_lookup()
+    answer_the_callers_own_identity()
     keep_role_fields_an_update_leaves_out()
     skip_statements_whose_condition_is_not_met()
     forget_a_deleted_buckets_tags()
@@ -25,7 +28,8 @@ def apply() -> None:
 
 
 def account_id_from(access_key: str) -> str:
-    """The account an access key belongs to: moto's get_account_id_from without its side effect.
+    """The account an access key belongs to: the caller the endpoint resolved for the request being served
+    (accounts.py: access_key_accounts, compute sessions), else moto's get_account_id_from without its side effect.
 
     Only IAM backends that already exist can hold a key. moto's function looks in every partition
     of every known account and so builds the missing ones, each loading all AWS managed policies:
@@ -33,6 +37,10 @@ def account_id_from(access_key: str) -> str:
     """
     from moto.core import DEFAULT_ACCOUNT_ID
     from moto.iam.models import iam_backends
+
+    caller = accounts.current()
+    if caller is not None:
+        return caller.account
 
     for account_id, account in list(iam_backends.items()):
         for backend in list(dict.values(account)):
@@ -46,6 +54,27 @@ def use_lazy_account_lookup() -> None:
     import moto.iam.models
 
     moto.iam.models.get_account_id_from = account_id_from
+
+
+def answer_the_callers_own_identity() -> None:
+    """GetCallerIdentity answers the caller the endpoint resolved for the request (accounts.py).
+
+    moto knows only the keys it made (IAM users' keys, its AssumeRole sessions); for any other key it answers a
+    stand-in, arn:aws:sts::<account>:user/moto. A key in access_key_accounts is the IAM user local-aws of its
+    account (arn:aws:iam::<account>:user/local-aws, UserId AIDA...), and a compute session is its assumed-role
+    session (arn:aws:sts::<account>:assumed-role/<role>/<session>, UserId <role id>:<session>).
+    """
+    from moto.sts.models import STSBackend
+
+    get_caller_identity = STSBackend.get_caller_identity
+
+    def answer_the_caller(self, access_key_id: str, region: str):
+        caller = accounts.current()
+        if caller is not None and caller.known:
+            return caller.user_id, caller.arn, caller.account
+        return get_caller_identity(self, access_key_id, region)
+
+    STSBackend.get_caller_identity = answer_the_caller
 
 
 def keep_role_fields_an_update_leaves_out() -> None:

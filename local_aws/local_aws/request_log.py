@@ -22,6 +22,9 @@ class LoggedRequest:
     served_status: int | None = None
     # How long the latency model (latency.py) held the request before serving it, in milliseconds.
     delay_ms: float = 0.0
+    # The account of the credentials that signed the request (accounts.py): the account it was served in. None for
+    # an unsigned request (an anonymous GET of an object).
+    account: str | None = None
 
 
 class RequestLog:

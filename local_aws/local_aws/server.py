@@ -3,9 +3,10 @@
 Control API (not AWS; unsigned JSON under /_local/):
   GET    /_local/health              {"ok": true}
   GET    /_local/requests[?since=N]  the request log: [{seq, service, operation, kind, status, region, injected,
-                                     served_status, delay_ms}]; injected: answered by a fault; served_status: what
-                                     the backend answered (null when the request never reached it); delay_ms: how
-                                     long the latency model held it (latency.py)
+                                     served_status, delay_ms, account}]; injected: answered by a fault; served_status:
+                                     what the backend answered (null when the request never reached it); delay_ms:
+                                     how long the latency model held it (latency.py); account: the account of the
+                                     signing credentials (accounts.py; null when unsigned)
   DELETE /_local/requests            empty the request log
   GET    /_local/config              the settings; POST merges a JSON object into them
   GET    /_local/state               Amplify state per account/region (apps, branches, jobs counts)
@@ -24,7 +25,9 @@ Branch URLs (the local Amplify Hosting compute, local_aws/compute): a request wh
 Next.js server, as https://<branch>.<appId>.amplifyapp.com is served on AWS.
 
 Requests signed with a compute session's credentials are authorized by IAM's rules (compute_auth.py); every
-other request (the operator's keys) is served unrestricted, as before.
+other request (the operator's keys) is served unrestricted, as before. Each request is served in the account of the
+credentials that signed it (accounts.py: settings.access_key_accounts, compute sessions, moto's own keys), and
+sts:AssumeRole into another account's role needs that role's trust.
 
 This module is the WSGI app and its routing. Beside it: the request log (request_log.py), fault injection
 (faults.py), the latency model (latency.py) and the corrections to moto (moto_patches.py, applied on import).
@@ -43,7 +46,7 @@ os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app  # noqa: E402
 
-from . import compute_auth, latency, moto_patches, service_model, wire  # noqa: E402
+from . import accounts, compute_auth, latency, moto_patches, service_model, wire  # noqa: E402
 from .amplify.models import AmplifyRegistry  # noqa: E402
 from .amplify.responses import AmplifyResponses  # noqa: E402
 from .compute import proxy  # noqa: E402
@@ -115,7 +118,9 @@ class LocalAws:
             self.sleep(delay_ms / 1000)
 
         fault = self.faults.pick(service, operation, fingerprint(service, operation, method, raw_uri, body))
-        logged = dict(service=service, operation=operation, kind=kind, region=region, delay_ms=delay_ms)
+        caller = accounts.caller_of(access_key, self.settings.access_key_accounts, self.sessions)
+        logged = dict(service=service, operation=operation, kind=kind, region=region, delay_ms=delay_ms,
+                      account=caller.account if caller else None)
         session = self.sessions.find(access_key) if access_key else None
         if session is not None:
             denied = compute_auth.authorize(session, service, operation, method, raw_uri, headers, body, region, self.now())
@@ -128,9 +133,17 @@ class LocalAws:
             self.log.add(status=status, injected=True, **logged)
             return _respond(start_response, status, out_headers, payload)
 
+        if service == "sts" and operation == "AssumeRole" and caller is not None:
+            refusal = accounts.assume_role_refusal(caller, raw_uri, body)
+            if refusal is not None:
+                status, out_headers, payload = compute_auth.access_denied(service, method, refusal)
+                if fault is not None:
+                    return self._lost_response(start_response, fault, status, logged)
+                self.log.add(status=status, served_status=status, **logged)
+                return _respond(start_response, status, out_headers, payload)
+
         if service == "amplify":
-            account = _account_of(access_key)
-            backend = self.amplify_registry.get(account, region)
+            backend = self.amplify_registry.get(caller.account if caller else _default_account(), region)
             _, status, out_headers, payload = self.amplify.dispatch(backend, method, raw_uri, headers, body)
             if fault is not None:
                 return self._lost_response(start_response, fault, status, logged)
@@ -147,10 +160,11 @@ class LocalAws:
                 return lambda data: None
             return start_response(status_line, response_headers, exc_info)
 
-        result = self.moto(environ, capture)
-        chunks = list(result)
-        if hasattr(result, "close"):
-            result.close()
+        with accounts.serving(caller):  # moto's account lookup and GetCallerIdentity answer this caller
+            result = self.moto(environ, capture)
+            chunks = list(result)
+            if hasattr(result, "close"):
+                result.close()
         if fault is not None:
             return self._lost_response(start_response, fault, captured.get("status", 0), logged)
         self.log.add(status=captured.get("status", 0), served_status=captured.get("status", 0), **logged)
@@ -234,10 +248,10 @@ class LocalAws:
         _internal.moto_api_backend.reset()
 
 
-def _account_of(access_key: str | None) -> str:
+def _default_account() -> str:
     from moto.core import DEFAULT_ACCOUNT_ID
 
-    return moto_patches.account_id_from(access_key) if access_key else DEFAULT_ACCOUNT_ID
+    return DEFAULT_ACCOUNT_ID
 
 
 def _read_body(environ) -> bytes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from dataclasses import dataclass, field
 
 from . import latency
@@ -12,6 +13,13 @@ JOB_RESULTS = ("SUCCEED", "FAILED")
 COMPUTE_LOGS = ("always", "service_role")
 FAULT_PHASES = ("before", "after")
 DEFAULT_PORT = int(os.environ.get("LOCAL_AWS_PORT", "4566"))
+# The default access_key_accounts: the Makefile's key in moto's default account, and a second key in a second account
+# (the demo's "other account"). Any secret key goes with them: the endpoint does not check signatures.
+DEFAULT_ACCESS_KEY_ACCOUNTS = {
+    "local-aws-access-key": "123456789012",
+    "local-aws-access-key-222222222222": "222222222222",
+}
+ACCOUNT_ID = re.compile(r"^\d{12}$")
 
 
 @dataclass
@@ -89,6 +97,13 @@ class Settings:
     # ("s3-read", "iam-write", ...). Every class 0 (off) by default. A value given replaces the whole model,
     # classes it leaves out at 0; `local-aws latency aws` sets latency.AWS_MS, the documented figures.
     latency_ms: dict = field(default_factory=latency.off)
+    # -- accounts (accounts.py) ---------------------------------------------------------------------------
+    # The account each access key id belongs to: {"<access key id>": "<12-digit account id>"}. A key listed here is
+    # the IAM user local-aws of its account (GetCallerIdentity: arn:aws:iam::<account>:user/local-aws), unrestricted in
+    # that account, as the operator's keys are. Keys not listed keep moto's lookup: keys made by IAM CreateAccessKey or STS AssumeRole
+    # belong to their user's or role's account, any other key to moto's default account 123456789012. A value
+    # given replaces the whole mapping.
+    access_key_accounts: dict = field(default_factory=lambda: dict(DEFAULT_ACCESS_KEY_ACCOUNTS))
 
     def update(self, values: dict) -> None:
         """Merge `values` in, all or nothing: a bad value leaves every setting as it was."""
@@ -111,6 +126,10 @@ class Settings:
             if name == "latency_ms":
                 staged[name] = latency.normalized(value)
                 continue
+            if name == "access_key_accounts" and not all(isinstance(k, str) and k and isinstance(v, str)
+                                                          and ACCOUNT_ID.match(v) for k, v in value.items()):
+                raise ValueError("access_key_accounts must map access key ids (non-empty strings) to 12-digit "
+                                 "account ids (strings)")
             if name == "repositories" and not all(isinstance(k, str) and isinstance(v, str) and k and v
                                                    for k, v in value.items()):
                 raise ValueError("repositories must map repository URLs to local paths (non-empty strings)")

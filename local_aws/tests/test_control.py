@@ -21,7 +21,10 @@ def test_config_merges_and_reports(control):
                         "compute_port_max": 0, "compute_logs": "service_role", "clock_offset_seconds": 0.0,
                         # the latency model: off
                         "latency_ms": {"amplify-read": 0.0, "amplify-write": 0.0, "iam-read": 0.0, "iam-write": 0.0,
-                                       "s3-read": 0.0, "s3-write": 0.0, "sts": 0.0, "other": 0.0}}
+                                       "s3-read": 0.0, "s3-write": 0.0, "sts": 0.0, "other": 0.0},
+                        # accounts: the Makefile's key and a second account's
+                        "access_key_accounts": {"local-aws-access-key": "123456789012",
+                                                "local-aws-access-key-222222222222": "222222222222"}}
     merged = control.configure(apps_per_region=3, faults=[{"service": "s3", "error": "503", "count": 1}])
     assert merged["apps_per_region"] == 3 and merged["branches_per_app"] == 50
     assert merged["faults"] == [{"service": "s3", "operation": "*", "error": "503", "rate": 1.0, "count": 1, "phase": "before", "injected": 0}]
@@ -44,6 +47,10 @@ def test_config_merges_and_reports(control):
     {"apps_per_region": 3, "repositories": {"https://github.com/o/r": ""}},
     {"build_cache": "yes"},
     {"apps_per_region": 3, "latency_ms": {"s3-read": -5}},
+    {"apps_per_region": 3, "access_key_accounts": {"k": "12345"}},
+    {"access_key_accounts": {"k": 123456789012}},
+    {"access_key_accounts": {"": "123456789012"}},
+    {"access_key_accounts": ["k"]},
     [1, 2],
 ])
 def test_bad_config_is_refused_and_changes_nothing(control, body):

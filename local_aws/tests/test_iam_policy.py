@@ -20,6 +20,7 @@ from local_aws.iam_policy import (
     no_identity_allow,
     no_resource_allow,
     trust_allows,
+    trust_allows_principal,
 )
 
 ACCOUNT = "123456789012"
@@ -420,3 +421,49 @@ def test_trust_with_not_principal_and_unreadable_documents():
     assert not trust_allows(trust(not_lambda), "lambda.amazonaws.com")
     assert not trust_allows("not json", AMPLIFY)
     assert trust_allows(quote(trust(assume())), AMPLIFY)  # URL-encoded, as IAM returns it
+
+
+# -- trust policies naming AWS principals (sts:AssumeRole across accounts) ---------------------------------
+CALLER_ROOT = f"arn:aws:iam::{OTHER_ACCOUNT}:root"
+CALLER_USER = f"arn:aws:iam::{OTHER_ACCOUNT}:user/ci"
+CALLER_ROLE = f"arn:aws:iam::{OTHER_ACCOUNT}:role/hop"
+CALLER_SESSION = f"arn:aws:sts::{OTHER_ACCOUNT}:assumed-role/hop/run"
+
+
+@pytest.mark.parametrize("principal, caller, role_arn, allowed", [
+    (OTHER_ACCOUNT, CALLER_ROOT, "", True),
+    (CALLER_ROOT, CALLER_USER, "", True),  # the account: any of its principals
+    (CALLER_ROOT, CALLER_SESSION, CALLER_ROLE, True),
+    (CALLER_USER, CALLER_USER, "", True),
+    (CALLER_USER, CALLER_ROOT, "", False),  # a user named: not the account's other principals
+    (CALLER_ROLE, CALLER_SESSION, CALLER_ROLE, True),
+    (CALLER_SESSION, CALLER_SESSION, CALLER_ROLE, True),
+    (CALLER_ROLE, CALLER_USER, "", False),
+    (ACCOUNT, CALLER_ROOT, "", False),  # another account
+    ("*", CALLER_USER, "", True),
+])
+def test_trust_names_an_aws_principal(principal, caller, role_arn, allowed):
+    document = trust(assume({"AWS": principal}))
+    assert trust_allows_principal(document, caller, OTHER_ACCOUNT, role_arn=role_arn) is allowed
+
+
+def test_an_aws_principal_is_not_a_service_and_a_service_is_not_an_aws_principal():
+    assert not trust_allows_principal(trust(assume()), CALLER_ROOT, OTHER_ACCOUNT)
+    assert not trust_allows(trust(assume({"AWS": OTHER_ACCOUNT})), AMPLIFY)
+
+
+@pytest.mark.parametrize("context, allowed", [
+    ({"sts:ExternalId": "ext-1"}, True),
+    ({"sts:ExternalId": "ext-2"}, False),
+    ({}, False),  # no external id given: the condition is not met
+])
+def test_trust_with_an_external_id(context, allowed):
+    document = trust(assume({"AWS": CALLER_ROOT}, Condition={"StringEquals": {"sts:ExternalId": "ext-1"}}))
+    assert trust_allows_principal(document, CALLER_ROOT, OTHER_ACCOUNT, context=context) is allowed
+
+
+def test_a_deny_naming_the_caller_wins_over_an_allow_of_its_account():
+    document = trust(assume({"AWS": OTHER_ACCOUNT}), assume({"AWS": CALLER_USER}, effect="Deny"))
+    assert not trust_allows_principal(document, CALLER_USER, OTHER_ACCOUNT)
+    assert trust_allows_principal(document, CALLER_ROOT, OTHER_ACCOUNT)
+    assert not trust_allows_principal("not json", CALLER_ROOT, OTHER_ACCOUNT)

@@ -78,3 +78,11 @@ def test_a_table_is_described_with_its_id_for_its_whole_life(make_client):
                                   KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}])["TableDescription"]
     assert other["TableId"] != created["TableId"]
     assert dynamodb.delete_table(TableName="items")["TableDescription"]["TableId"] == created["TableId"]
+
+
+def test_get_caller_identity_answers_a_listed_key_as_an_iam_user_of_its_account(make_client, control):
+    # moto answers any key it did not make with a stand-in, arn:aws:sts::<account>:user/moto.
+    control.configure(access_key_accounts={"testing": "444444444444"})
+    identity = make_client("sts").get_caller_identity()
+    assert (identity["Account"], identity["Arn"]) == ("444444444444", "arn:aws:iam::444444444444:user/local-aws")
+    assert identity["UserId"].startswith("AIDA") and len(identity["UserId"]) == 21

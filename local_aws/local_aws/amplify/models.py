@@ -35,6 +35,12 @@ SSR_PLATFORMS = ("WEB_COMPUTE", "WEB_DYNAMIC")
 COMPUTE_ROLE_PLATFORM = (
     "A compute role can only be set for apps with platform WEB_COMPUTE or WEB_DYNAMIC; the app's platform is {platform}."
 )
+# This endpoint's wording, as above. A role is passed to a service with iam:PassRole, which passes a role only to a
+# service in the role's own account (IAM User Guide, "Grant a user permissions to pass a role to an AWS service").
+COMPUTE_ROLE_OTHER_ACCOUNT = (
+    "The compute role {arn} belongs to account {role_account}; an app of account {account} can only use a role of its "
+    "own account."
+)
 TERMINAL_JOB_STATUSES = ("SUCCEED", "FAILED", "CANCELLED")
 
 
@@ -112,8 +118,9 @@ class AmplifyBackend:
         return branch
 
     def check_compute_role(self, arn: str | None, platform: str = SSR_PLATFORMS[0], app_arn: str = "") -> None:
-        """Reject a compute role Amplify could not assume for the app `app_arn`, or one for an app whose
-        `platform` has no SSR compute (WEB: static hosting). `None` or "" means no role (clears it).
+        """Reject a compute role Amplify could not assume for the app `app_arn`, one of another account than the
+        app's, or one for an app whose `platform` has no SSR compute (WEB: static hosting). `None` or "" means no
+        role (clears it).
 
         The trust policy is evaluated with what Amplify presents when it assumes the role: the service
         principal amplify.amazonaws.com, aws:SourceAccount (the app's account) and aws:SourceArn (the app's
@@ -124,6 +131,10 @@ class AmplifyBackend:
             raise BadRequestException(f"Invalid computeRoleArn: {arn} is not a valid IAM role ARN.")
         if platform not in SSR_PLATFORMS:
             raise BadRequestException(COMPUTE_ROLE_PLATFORM.format(platform=platform))
+        role_account = iam_bridge.ROLE_ARN.match(arn).group(1)
+        if role_account != self.account_id:
+            raise BadRequestException(COMPUTE_ROLE_OTHER_ACCOUNT.format(arn=arn, role_account=role_account,
+                                                                         account=self.account_id))
         role = iam_bridge.find_role(self.account_id, arn)
         if role is None or not iam_bridge.amplify_may_assume(role, self.account_id, app_arn):
             raise BadRequestException(COMPUTE_ROLE_NOT_ASSUMABLE)
