@@ -41,12 +41,13 @@ DEMO_REPO_URL := https://github.com/example/nextjs-compute-role-demo
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help venv local-aws local-aws-stop demo demo-repo test sanity units integration molecule lint endpoint-tests \
+.PHONY: help venv local-aws local-aws-stop demo demo-accounts demo-repo test sanity units integration molecule lint endpoint-tests \
         example-test playbook-tests bench bench-compute test-tree collection-link clean browser-deps browser-test example-build \
         test-under-load test-lane-playbooks test-lane-checks test-stop distribution-tests changelog matrix matrix-venv matrix-tests collection-checks
 
 help:
 	@echo "make demo            run the whole flow against the local AWS endpoint"
+	@echo "make demo-accounts   the demo with prod in a second account (docs/accounts.md)"
 	@echo "make test            every test: sanity, units, integration, molecule, lint, endpoint"
 	@echo "make test-under-load make test with every core kept busy (hack/cpu_load.py; LOAD_PROCESSES=N)"
 	@echo "make local-aws       start the local AWS endpoint on $(ENDPOINT) (make local-aws-stop stops it)"
@@ -321,6 +322,14 @@ demo: venv collection-link demo-repo
 	$(BIN)/local-aws calls --port $(LOCAL_AWS_PORT)
 	@echo "Open each environment's branch URL and press the button:"
 	@$(BIN)/local-aws urls --port $(LOCAL_AWS_PORT)
+
+# The demo in two accounts (docs/accounts.md): dev and staging in 123456789012, prod in 222222222222 through a
+# role made there with that account's key. Uses the same local endpoint and repository as make demo.
+demo-accounts: venv collection-link demo-repo
+	AWS_ACCESS_KEY_ID=local-aws-access-key-222222222222 \
+	  ansible-playbook -i inventories/local-accounts playbooks/examples/cross_account_role.yml
+	SSR_COMMIT_ID=$$(git -C $(DEMO_REPO) rev-parse HEAD) ansible-playbook -i inventories/local-accounts playbooks/site.yml
+	ansible-playbook -i inventories/local-accounts playbooks/verify.yml -e ssr_verify_require_app_url=true
 
 clean: local-aws-stop
 	rm -rf .tmp tests/output

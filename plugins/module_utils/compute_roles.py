@@ -149,9 +149,25 @@ class ComputeRoleRef:
             raise AmplifyError(problem)
         return role
 
+    def account_problem(self, resource_arn):
+        """A role given by ARN in another account than the app's, or None. Amplify takes only a role of the app's
+        own account: the caller passes it with iam:PassRole, which passes a role to a service of the same account
+        only (IAM User Guide, "Grant a user permissions to pass a role to an AWS service")."""
+        if not (self.arn and resource_arn):
+            return None
+        role_account, app_account = parse_role_arn(self.arn)[1], resource_arn.split(":")[4]
+        if role_account == app_account:
+            return None
+        return ("%s: IAM role %s is in account %s, and the app %s in account %s: Amplify takes only a role of the "
+                "app's own account" % (self.option, self.arn, role_account, resource_arn.split("/")[1], app_account))
+
     def resolve(self, module, iam, resource_arn):
-        """The role's ARN, checked by read(). In check mode a role that does not exist is a warning, and the
-        ARN the one it would have (planned_arn): an earlier task of the run may be what creates it."""
+        """The role's ARN, checked by read() (and first, that it is in the account of the app, `resource_arn`). In
+        check mode a role that does not exist is a warning, and the ARN the one it would have (planned_arn): an
+        earlier task of the run may be what creates it."""
+        problem = self.account_problem(resource_arn)
+        if problem:
+            raise AmplifyError(problem)
         role = self.read(iam, missing_ok=module.check_mode)
         if role is not None:
             return role["Arn"]

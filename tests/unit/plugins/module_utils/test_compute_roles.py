@@ -186,3 +186,26 @@ def test_read_role_fails_naming_the_option():
     }
     with pytest.raises(amplify.AmplifyError, match="^role: the trust policy .* does not let amplify.amazonaws.com"):
         compute_roles.ComputeRoleRef(SITE_ROLE, "role").read(Iam(iam_role(trust=lambda_trust)))
+
+
+class _Module:
+    check_mode = False
+
+    def warn(self, message):
+        raise AssertionError("no warning expected: %s" % message)
+
+
+def test_a_role_of_another_account_is_refused_before_iam_is_read():
+    iam = Iam(iam_role())
+    foreign = "arn:aws:iam::222222222222:role/site-compute"
+    app_arn = "arn:aws:amplify:us-east-1:123456789012:apps/dabc"
+    with pytest.raises(amplify.AmplifyError, match=(
+            r"^compute_role_arn: IAM role arn:aws:iam::222222222222:role/site-compute is in account 222222222222, and "
+            r"the app dabc in account 123456789012: Amplify takes only a role of the app's own account$")):
+        compute_roles.ComputeRoleRef(foreign, "compute_role_arn").resolve(_Module(), iam, app_arn + "/branches/main")
+    assert iam.calls == []
+    # Same account, or named by name (always this account's), or an app not made yet: read as before.
+    assert compute_roles.ComputeRoleRef(SITE_ROLE, "role").account_problem(app_arn) is None
+    assert compute_roles.ComputeRoleRef("site-compute", "role").account_problem(app_arn) is None
+    assert compute_roles.ComputeRoleRef(foreign, "role").account_problem(None) is None
+    assert compute_roles.ComputeRoleRef(SITE_ROLE, "role").resolve(_Module(), iam, app_arn) == SITE_ROLE

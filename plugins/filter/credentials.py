@@ -1,0 +1,33 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the amplify_hosting.ssr collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""An environment's credential settings checked, and its default session name, from module_utils/credentials.py
+(documentation: credential_problems.yml, credential_session_name.yml)."""
+
+from __future__ import annotations
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils import credentials
+
+
+def credential_problems(settings):
+    """Every problem of one environment's credential settings, each naming its inventory variable."""
+    if not isinstance(settings, dict):
+        raise AnsibleFilterError("credential_problems: the input must be a mapping of the credential variables")
+    return credentials.problems(settings)
+
+
+def credential_session_name(environment):
+    """The default role session name of an environment."""
+    return credentials.session_name(environment)
+
+
+class FilterModule:
+    def filters(self):
+        return {
+            "credential_problems": credential_problems,
+            "credential_session_name": credential_session_name,
+        }
