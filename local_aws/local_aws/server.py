@@ -178,7 +178,11 @@ class LocalAws:
                        "succeeded on the local compute (its app's repository must be one of the endpoint's "
                        "repositories; see local-aws repository).\n")
             return _respond(start_response, 404, {"Content-Type": "text/plain; charset=utf-8"}, message.encode())
-        return proxy.forward(environ, start_response, deployment.port, _read_body(environ))
+        answer = proxy.forward(environ, start_response, deployment.port, _read_body(environ))
+        # What the server wrote while it served the request goes to its logs (or is dropped) as the app is now,
+        # before the client has the answer and may change the app's service role (compute/output.py).
+        deployment.drain_output()
+        return answer
 
     def _lost_response(self, start_response, fault, served_status: int, logged: dict):
         """A fault in phase "after": the request was served; its answer is replaced by the fault's error."""

@@ -6,7 +6,9 @@ a role that trusts amplify.amazonaws.com and allows logs:CreateLogGroup, logs:Cr
 logs:PutLogEvents on the group (judged by the endpoint's IAM policy evaluation); other output is dropped.
 
 No test waits for something not to happen: a line said before the role allows logging is shown absent once a
-line said after it (by the same process, on the same stdout, so pumped in order) is present.
+line said after it (by the same process, on the same stdout, so pumped in order) is present. What a request
+makes the server say is written or dropped before the endpoint passes the request's answer on (compute/output.py),
+so a role changed right after the answer decides nothing about that line, however late the reader thread runs.
 """
 
 from __future__ import annotations
@@ -94,6 +96,14 @@ def test_with_always_a_compute_without_service_role_logs(site, amplify, logs, co
     job = release_main(site, amplify)
     assert "Compute logs: to /aws/amplify/" in deploy_log(site, job)
     say_until_logged(logs, site, "always")
+
+
+def test_a_requests_output_is_in_the_log_when_its_answer_arrives(site, amplify, logs, control):
+    control.configure(compute_logs="always")
+    release_main(site, amplify)
+    site.get("main", "/say/before-the-answer")
+    # No wait: the endpoint handled the server's output before it passed the answer on.
+    assert said(logs, site, "before-the-answer") == ["said before-the-answer"]
 
 
 def test_with_service_role_mode_the_output_is_dropped_until_the_app_has_a_role_that_allows_it(

@@ -23,7 +23,9 @@ deployment: the write-up assigns the role after the first deployment and the pag
 
 The server's stdout and stderr go to the app's CloudWatch Logs group (compute.logs) only while the app's service
 role allows Amplify to write them, as on Amplify (the setting compute_logs "service_role", the default), or
-always (compute_logs "always"). The DEPLOY step log says which.
+always (compute_logs "always"). The DEPLOY step log says which. What the server writes while it serves a request
+is written or dropped before the request's answer is passed on (compute.output), so a change of the service role
+after the answer does not change it.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ from ..amplify.jobs import STEPS, ClockJobRunner, JobRunner
 from ..settings import Settings
 from . import buildspec, environment, logs
 from .logs import LogStream
+from .output import OutputPump
 
 RUNNER_VERSION = "1"  # part of the build cache key: bump when what a build produces changes
 TERMINAL = ("SUCCEED", "FAILED", "CANCELLED")
@@ -111,9 +114,15 @@ class Deployment:
     log: LogStream
     token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     session: object | None = None  # the compute session last handed out (compute_auth.Session)
+    pumps: list[OutputPump] = field(default_factory=list)  # its stdout and stderr, into `log`
 
     def alive(self) -> bool:
         return self.process.poll() is None
+
+    def drain_output(self) -> None:
+        """Handle now what the server has written so far (after it answered a request: compute/output.py)."""
+        for pump in self.pumps:
+            pump.drain()
 
 
 class HostingRunner(JobRunner):
@@ -454,8 +463,8 @@ class HostingRunner(JobRunner):
                                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         with self.lock:
             self.by_token[deployment.token] = deployment
-        for stream in (deployment.process.stdout, deployment.process.stderr):
-            threading.Thread(target=_pump, args=(stream, deployment.log), daemon=True).start()
+        deployment.pumps = [OutputPump(pipe, deployment.log.write).start()
+                             for pipe in (deployment.process.stdout, deployment.process.stderr)]
         return deployment
 
     def _logs_problem(self, stream: LogStream, branch_name: str, group_exists: bool) -> str:
@@ -576,15 +585,6 @@ def wait_until_serving(deployment: Deployment, limit_seconds: float) -> int:
             _kill_group(deployment.process)
             raise ReleaseFailed(f"the server did not answer on 127.0.0.1:{deployment.port} within {limit_seconds:g} s")
         time.sleep(0.1)
-
-
-def _pump(stream, log: LogStream) -> None:
-    for raw in iter(stream.readline, b""):
-        try:
-            log.write(raw.decode("utf-8", "replace"))
-        except Exception:  # noqa: BLE001 - a reset may remove the log backend under us; keep draining
-            pass
-    stream.close()
 
 
 def _kill_group(process: subprocess.Popen | None) -> None:
