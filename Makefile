@@ -338,7 +338,8 @@ clean: local-aws-stop
 # venv of its own (its botocore pin must not touch the collection's). Results: bench/results/latest.{json,md}.
 # The last section, the local compute, releases the demo repository's app for real (npm ci, next build).
 # BENCH_ONLY=compute (or make bench-compute) runs that section alone, merged into the existing results;
-# BENCH_ONLY=latency likewise the runs under the endpoint's latency model (the AWS CLI script and site.yml).
+# BENCH_ONLY=latency likewise the runs under the endpoint's latency model (the AWS CLI script and site.yml);
+# BENCH_ONLY=accounts the 3 environments across 2 accounts (inventories/local-accounts).
 BENCH_PORT ?= 4580
 BENCH_ONLY ?=
 AWSCLI := .tmp/bench/awscli
@@ -347,10 +348,10 @@ $(AWSCLI)/bin/aws: bench/requirements.txt
 	$(AWSCLI)/bin/python -m pip install -q --disable-pip-version-check -r bench/requirements.txt
 	touch $@
 
-bench: venv collection-link $(if $(filter compute,$(BENCH_ONLY)),,$(AWSCLI)/bin/aws)
+bench: venv collection-link $(if $(filter compute accounts,$(BENCH_ONLY)),,$(AWSCLI)/bin/aws)
 	$(BIN)/local-aws start --port $(BENCH_PORT) --state-dir .tmp/local-aws/$(BENCH_PORT)
 	status=0; $(BIN)/python bench/bench.py --port $(BENCH_PORT) --demo-repo $(DEMO_REPO) --demo-repo-url $(DEMO_REPO_URL) \
-	  $(if $(BENCH_ONLY),--only $(BENCH_ONLY)) $(if $(filter compute,$(BENCH_ONLY)),,--aws $(AWSCLI)/bin/aws) || status=$$?; \
+	  $(if $(BENCH_ONLY),--only $(BENCH_ONLY)) $(if $(filter compute accounts,$(BENCH_ONLY)),,--aws $(AWSCLI)/bin/aws) || status=$$?; \
 	  $(BIN)/local-aws stop --state-dir .tmp/local-aws/$(BENCH_PORT); exit $$status
 
 bench-compute:

@@ -15,6 +15,10 @@ figures and their sources are in docs/local-endpoint.md), because call counts we
 start-up. `--only latency` runs them alone and merges them into the existing results (make bench
 BENCH_ONLY=latency; give --out elsewhere to keep the committed results as they are).
 
+The "site x3, 2 accounts" runs are the first and no-op converges of inventories/local-accounts (dev and staging in
+one account, prod in another through a role), against "site x3" (the three in one account): wall time and calls.
+`--only accounts` runs them alone and merges them (make bench BENCH_ONLY=accounts).
+
   python bench/bench.py --port 4580 --aws .tmp/bench/awscli/bin/aws [--out bench/results]
   python bench/bench.py --port 4580 --only compute
   python bench/bench.py --port 4580 --aws .tmp/bench/awscli/bin/aws --only latency --out .tmp/bench/results
@@ -60,6 +64,8 @@ MAKE_TEST_FILE = ROOT / ".tmp" / "bench" / "make-test-seconds"
 # The prefix of the runs made under the latency model, and the phases of site.yml measured there.
 LATENCY = "latency: "
 LATENCY_PHASES = ("first", "noop")
+# The group of the runs with 3 environments across 2 accounts (inventories/local-accounts).
+ACCOUNTS = "site x3, 2 accounts"
 # The limit on 3 environments' wall time against 1 (first and no-op converge).
 SCALE_LIMIT = 1.3
 TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
@@ -149,12 +155,31 @@ class Bench:
                 measured[phase].append(self.playbook(group, name, path, "--limit", limit, *args, envs=count, phase=phase, keep=False))
                 if phase == "check" and count == 1 and repeat == 0 and not prefix:
                     self.floors()
-        for phase, _name, _args in phases:
-            runs = sorted(measured[phase], key=lambda run: run["wall_s"])
+        self.keep_medians(measured)
+
+    def keep_medians(self, measured: dict[str, list[dict]]) -> None:
+        """Keep each phase's median run (by wall time), with every run's wall time."""
+        for phase_runs in measured.values():
+            runs = sorted(phase_runs, key=lambda run: run["wall_s"])
             median = dict(runs[len(runs) // 2])
-            median["wall_runs_s"] = [run["wall_s"] for run in measured[phase]]
+            median["wall_runs_s"] = [run["wall_s"] for run in phase_runs]
             median["name"] += " (median of %d)" % len(runs) if len(runs) > 1 else ""
             self.runs.append(median)
+
+    def accounts(self, repeats: int) -> None:
+        """3 environments across 2 accounts (inventories/local-accounts: dev and staging in 123456789012, prod in
+        222222222222 through a role its own key makes first, not measured), first and no-op converge, each the
+        median of `repeats`; compared with the 3 environments in one account (site x3) in accounts_ratios()."""
+        measured: dict[str, list[dict]] = {"first": [], "noop": []}
+        for _repeat in range(repeats):
+            self.reset()
+            self.playbook(ACCOUNTS, "the role in 222222222222", "playbooks/examples/cross_account_role.yml",
+                          inventory="inventories/local-accounts", keep=False,
+                          env={"AWS_ACCESS_KEY_ID": "local-aws-access-key-222222222222"})
+            for phase, name in (("first", "first converge"), ("noop", "no-op converge")):
+                measured[phase].append(self.playbook(ACCOUNTS, name, "playbooks/site.yml", inventory="inventories/local-accounts",
+                                                     keep=False, envs=3, phase=phase))
+        self.keep_medians(measured)
 
     def floors(self) -> None:
         out = self.work / "floors.json"
@@ -454,6 +479,18 @@ def latency_ratios(runs: list[dict]) -> dict:
     }
 
 
+def accounts_ratios(runs: list[dict]) -> dict:
+    """3 environments across 2 accounts against 3 in one: wall time and calls, first and no-op converge."""
+    found = {}
+    for phase in ("first", "noop"):
+        two, one = phase_run(runs, ACCOUNTS, phase), phase_run(runs, "site x3", phase)
+        found["site.yml %s converge, 3 environments in 2 accounts / in 1 (wall time)" % phase] = "%.2f" % (
+            two["wall_s"] / one["wall_s"])
+        found["site.yml %s converge, 3 environments in 2 accounts / in 1 (calls)" % phase] = "%d / %d" % (
+            two["reads"] + two["writes"], one["reads"] + one["writes"])
+    return found
+
+
 def evaluate(bench: Bench) -> list[dict]:
     def run(group, phase):
         return phase_run(bench.runs, group, phase)
@@ -644,13 +681,13 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=3, help="runs of each site.yml phase (the median is reported)")
     parser.add_argument("--latency-repeats", type=int, default=1,
                         help="runs of each site.yml phase under the latency model (the median is reported)")
-    parser.add_argument("--only", choices=("compute", "latency"),
+    parser.add_argument("--only", choices=("compute", "latency", "accounts"),
                         help="run this section alone and merge it into the existing latest.json and latest.md")
     parser.add_argument("--demo-repo", default=str(DEMO_REPO), help="where hack/make_demo_repo.py makes the demo repository")
     parser.add_argument("--demo-repo-url", default=DEMO_REPO_URL, help="the app's repository URL mapped to it")
     args = parser.parse_args()
-    if args.only != "compute" and not args.aws:
-        parser.error("--aws is required (except with --only compute)")
+    if args.only not in ("compute", "accounts") and not args.aws:
+        parser.error("--aws is required (except with --only compute or accounts)")
     out = Path(args.out)
     bench = Bench(args.port, args.aws, Path(args.work))
     if args.only == "compute":
@@ -660,6 +697,17 @@ def main() -> int:
         (out / "latest.json").write_text(json.dumps(result, indent=2) + "\n")
         (out / "latest.md").write_text(markdown(result))
         print("\n".join(markdown_compute(result["compute"])))
+        return 0
+    if args.only == "accounts":
+        result = json.loads((out / "latest.json").read_text())
+        bench.accounts(args.repeats)
+        for run in bench.runs:
+            run.pop("output", None)
+        result["runs"] = [run for run in result["runs"] if run["group"] != ACCOUNTS] + bench.runs
+        result["ratios"] = {**result.get("ratios", {}), **accounts_ratios(result["runs"])}
+        (out / "latest.json").write_text(json.dumps(result, indent=2) + "\n")
+        (out / "latest.md").write_text(markdown(result))
+        print(markdown(result))
         return 0
     if args.only == "latency":
         result = json.loads((out / "latest.json").read_text()) if (out / "latest.json").is_file() else {}
@@ -673,6 +721,7 @@ def main() -> int:
     bench.baseline()
     for count in (1, 3):
         bench.site(count, args.repeats)
+    bench.accounts(args.repeats)
     for count in (1, 10, 50):
         bench.branches(count)
     for count in (1, 100, 1000):
@@ -693,6 +742,7 @@ def main() -> int:
         "1000 files / 1 file, first upload step": "%.2f" % (run_named(bench, "files", "1000 files: first upload")["upload_task_s"]
                                                             / run_named(bench, "files", "1 files: first upload")["upload_task_s"]),
         **latency_ratios(bench.runs),
+        **accounts_ratios(bench.runs),
     }
     for run in bench.runs:
         run.pop("output", None)
