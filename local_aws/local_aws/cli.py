@@ -240,17 +240,26 @@ def parse_latency(specs: list[str]) -> dict:
     return figures
 
 
-def latency(port: int, specs: list[str]) -> int:
+def _settings(port: int, change=None):
+    """The endpoint's settings after change(current settings) -> the settings to POST (None: only read them), or
+    the exit code 2 with the reason printed (a bad argument, or the endpoint's refusal)."""
     from .control import Control
 
     control = Control(f"http://{HOST}:{port}", timeout=10)
     try:
-        current = control.configure(latency_ms=parse_latency(specs)) if specs else control._call("GET", "/config")
+        current = control._call("GET", "/config")
+        return control.configure(**change(current)) if change else current
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
     except urllib.error.HTTPError as exc:
         print(f"refused: {json.load(exc).get('error')}", file=sys.stderr)
+        return 2
+
+
+def latency(port: int, specs: list[str]) -> int:
+    current = _settings(port, (lambda _current: {"latency_ms": parse_latency(specs)}) if specs else None)
+    if current == 2:
         return 2
     figures = current["latency_ms"]
     state = "on" if any(figures.values()) else "off"
@@ -274,18 +283,9 @@ def parse_accounts(specs: list[str], current: dict) -> dict:
 
 
 def accounts(port: int, specs: list[str]) -> int:
-    from .control import Control
-
-    control = Control(f"http://{HOST}:{port}", timeout=10)
-    try:
-        current = control._call("GET", "/config")
-        if specs:
-            current = control.configure(access_key_accounts=parse_accounts(specs, current["access_key_accounts"]))
-    except ValueError as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    except urllib.error.HTTPError as exc:
-        print(f"refused: {json.load(exc).get('error')}", file=sys.stderr)
+    current = _settings(port, (lambda current: {"access_key_accounts": parse_accounts(specs, current["access_key_accounts"])})
+                        if specs else None)
+    if current == 2:
         return 2
     print(f"access keys and their accounts on {HOST}:{port} (any other key: 123456789012, or the account of the "
           "IAM user or role that made it):")

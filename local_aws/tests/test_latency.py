@@ -99,6 +99,24 @@ def test_a_value_replaces_the_whole_model_and_reset_switches_it_off(control):
     assert control.config()["latency_ms"] == latency.off()
 
 
+def test_the_cli_sets_shows_and_refuses_the_model(endpoint, control, capsys):
+    port = endpoint.rsplit(":", 1)[1]
+    try:
+        assert cli.main(["latency", "--port", port, "aws"]) == 0
+        assert control.config()["latency_ms"] == {**latency.off(), **latency.AWS_MS}
+        assert "(on)" in capsys.readouterr().out
+        assert cli.main(["latency", "--port", port, "s3-get=10"]) == 2  # not a class: the endpoint refuses it
+        assert "refused: " in capsys.readouterr().err
+        assert cli.main(["latency", "--port", port, "s3-read"]) == 2  # not CLASS=MS: refused before any call
+        assert control.config()["latency_ms"] == {**latency.off(), **latency.AWS_MS}
+        assert cli.main(["latency", "--port", port, "off"]) == 0
+        assert control.config()["latency_ms"] == latency.off()
+        assert cli.main(["latency", "--port", port]) == 0
+        assert "(off)" in capsys.readouterr().out
+    finally:
+        control.reset()
+
+
 @pytest.mark.parametrize("value", [{"s3-get": 10}, {"s3-read": -1}, {"s3-read": True}, {"s3-read": "100"}, [100], 100])
 def test_bad_latency_settings_are_refused_and_change_nothing(control, value):
     control.configure(latency_ms={"iam-write": 5})

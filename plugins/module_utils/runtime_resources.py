@@ -207,6 +207,23 @@ def grants(parameters=None, secrets=None, tables=None):
     return found
 
 
+# The service each kind of resource is read with.
+SERVICES = (("ssm", "parameters"), ("secretsmanager", "secrets"), ("dynamodb", "tables"))
+
+
+def module_problems(environment, names):
+    """The problems of a module's options: the environment, and the names of each kind (names: kind -> names)."""
+    found = [] if environment else ["environment: must not be empty"]
+    for kind in ("parameters", "secrets", "tables"):
+        found += name_problems(names.get(kind), kind, kind)
+    return found
+
+
+def clients(make_client, names):
+    """A client (make_client(service)) per service whose kind has names (names: kind -> names): none for the rest."""
+    return dict((service, make_client(service)) for service, kind in SERVICES if names.get(kind))
+
+
 def owned(tags, environment):
     """Ours for this environment: tagged managed-by=amplify_hosting.ssr and environment=<environment>."""
     return (tags or {}).get(OWNER_TAG) == OWNER and (tags or {}).get("environment") == environment

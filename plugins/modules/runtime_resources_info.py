@@ -192,15 +192,10 @@ def main():
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
-    problems = [] if params["environment"] else ["environment: must not be empty"]
-    for option in ("parameters", "secrets", "tables"):
-        problems += runtime_resources.name_problems(params[option], option, option)
+    problems = runtime_resources.module_problems(params["environment"], params)
     if problems:
         module.fail_json(msg="; ".join(problems))
-    clients = {}
-    for service, option in (("ssm", "parameters"), ("secretsmanager", "secrets"), ("dynamodb", "tables")):
-        if params[option]:
-            clients[service] = aws_client(module, service)
+    clients = runtime_resources.clients(lambda service: aws_client(module, service), params)
     try:
         result = runtime_resources.describe(clients, params["environment"], params["parameters"], params["secrets"],
                                             params["tables"])

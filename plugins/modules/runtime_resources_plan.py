@@ -288,17 +288,13 @@ def main():
     # A SecureString parameter's value is as secret as a secret's: out of every output, the invocation included.
     module.no_log_values.update(entry["value"] for entry in params["parameters"] if entry["type"] == "SecureString")
 
-    problems = [] if params["environment"] else ["environment: must not be empty"]
-    for option in ("parameters", "secrets", "tables"):
-        problems += runtime_resources.name_problems([entry["name"] for entry in params[option]], option, option)
+    names = dict((kind, [entry["name"] for entry in params[kind]]) for kind in ("parameters", "secrets", "tables"))
+    problems = runtime_resources.module_problems(params["environment"], names)
     problems += tag_problems(params["tags"], "tags", "iam")
     if problems:
         module.fail_json(msg="; ".join(problems))
 
-    clients = {}
-    for service, option in (("ssm", "parameters"), ("secretsmanager", "secrets"), ("dynamodb", "tables")):
-        if params[option]:
-            clients[service] = aws_client(module, service)
+    clients = runtime_resources.clients(lambda service: aws_client(module, service), names)
     try:
         result = runtime_plan.plan(clients, params["environment"], params["tags"], params["parameters"],
                                    params["secrets"], params["tables"])
