@@ -134,6 +134,22 @@ def test_one_run_converges_environments_in_two_accounts(two_accounts, playbook):
         assert "account:       %s (%s)" % (number, environment) in verified.output, verified
     assert "runs with:     arn:aws:iam::%s:role/%s-prod-compute" % (PROD_ACCOUNT, APP_NAME) in verified.output
 
+    # A compute role of another account is refused before any write, naming the option (Amplify takes only a role
+    # of the app's own account: iam:PassRole does not pass a role to another account); the endpoint refuses it too.
+    dev_app = tooling_app["appId"]
+    foreign = "arn:aws:iam::%s:role/%s-prod-compute" % (PROD_ACCOUNT, APP_NAME)
+    mark = endpoint.mark()
+    for module, args in (("branch", {"app": dev_app, "branch_name": "dev", "compute_role_arn": foreign}),
+                         ("app", {"app_id": dev_app, "compute_role_arn": foreign})):
+        refused = playbook(MODULE, "-e", json.dumps({"bad_module": module, "bad_args": args}),
+                           inventory="tests/playbooks/bad_input/inventory.yml")
+        assert refused.returncode != 0, refused
+        assert ("compute_role_arn: IAM role %s is in account %s, and the app %s in account %s: Amplify takes only a "
+                "role of the app's own account" % (foreign, PROD_ACCOUNT, dev_app, TOOLING)) in refused.output, refused
+    assert endpoint.writes_since(mark) == []
+    with pytest.raises(tooling.amplify.exceptions.BadRequestException):
+        tooling.amplify.update_branch(appId=dev_app, branchName="dev", computeRoleArn=foreign)
+
     # Teardown of prod empties prod's account of what the collection made, and leaves the tooling account as it was.
     before = tooling.state()
     mark = endpoint.mark()
@@ -143,31 +159,6 @@ def test_one_run_converges_environments_in_two_accounts(two_accounts, playbook):
     assert prod.apps() == [] and prod.owned_buckets() == []
     assert prod.roles() == ["%s-deployer" % APP_NAME]  # not the collection's: kept
     assert tooling.state() == before
-
-
-def test_a_compute_role_of_another_account_is_refused_before_any_write(two_accounts, playbook):
-    endpoint = two_accounts
-    assert playbook(SITE, "--limit", "dev", inventory=INVENTORY).returncode == 0
-    app_id = endpoint.apps()[0]["appId"]
-    # prod's account's deployer trusts... nothing of Amplify's; a compute role must be in the app's own account,
-    # whatever its trust: Amplify takes a role through iam:PassRole, which does not pass a role to another account.
-    Account(endpoint, PROD_KEY).iam.create_role(
-        RoleName="%s-dev-compute" % APP_NAME, AssumeRolePolicyDocument=json.dumps({
-            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                    "Principal": {"Service": "amplify.amazonaws.com"}}]}))
-    foreign = "arn:aws:iam::%s:role/%s-dev-compute" % (PROD_ACCOUNT, APP_NAME)
-    mark = endpoint.mark()
-    for module, args in (("branch", {"app": app_id, "branch_name": "dev", "compute_role_arn": foreign}),
-                         ("app", {"app_id": app_id, "compute_role_arn": foreign})):
-        refused = playbook(MODULE, "-e", json.dumps({"bad_module": module, "bad_args": args}),
-                           inventory="tests/playbooks/bad_input/inventory.yml")
-        assert refused.returncode != 0, refused
-        assert ("compute_role_arn: IAM role %s is in account %s, and the app %s in account %s: Amplify takes only a "
-                "role of the app's own account" % (foreign, PROD_ACCOUNT, app_id, TOOLING)) in refused.output, refused
-    assert endpoint.writes_since(mark) == []
-    # The endpoint refuses it too, as Amplify does.
-    with pytest.raises(endpoint.amplify.exceptions.BadRequestException):
-        endpoint.amplify.update_branch(appId=app_id, branchName="dev", computeRoleArn=foreign)
 
 
 @pytest.mark.parametrize("extra, expect", [
@@ -181,8 +172,15 @@ def test_a_compute_role_of_another_account_is_refused_before_any_write(two_accou
     ({"ssr_assume_role_arn": DEPLOYER, "ssr_assume_role_external_id": "x"}, "ssr_assume_role_external_id: must be"),
     ({"aws_profile": "tooling"}, "aws_profile: set together with aws_access_key/aws_secret_key"),
 ])
-def test_credentials_that_cannot_be_used_fail_before_any_write_naming_the_variable(two_accounts, playbook, extra, expect):
-    endpoint = two_accounts
+def test_credentials_that_cannot_be_used_fail_before_any_write_naming_the_variable(empty_account, playbook, extra, expect):
+    endpoint = empty_account
+    if extra.get("ssr_assume_role_arn") == DEPLOYER:
+        # The deployer, trusting the tooling account with the demo's external ID only.
+        Account(endpoint, PROD_KEY).iam.create_role(
+            RoleName="%s-deployer" % APP_NAME, AssumeRolePolicyDocument=json.dumps({
+                "Version": "2012-10-17", "Statement": [{
+                    "Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": "arn:aws:iam::%s:root" % TOOLING},
+                    "Condition": {"StringEquals": {"sts:ExternalId": "compute-role-demo-tooling"}}}]}))
     mark = endpoint.mark()
     failed = playbook(SITE, "-e", json.dumps(extra), inventory=INVENTORY)
     assert failed.returncode != 0, failed
