@@ -13,10 +13,9 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.amazon.aws.plugins.module_utils.iam import validate_iam_identifiers
-
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils import grants
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils import inputs
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.aws_helpers import validate_iam_identifiers
 
 PREFIX = "iam_compute_role_"
 SESSION_MIN = 3600

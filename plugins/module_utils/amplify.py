@@ -12,10 +12,10 @@ listing, and finding an app by id or by a name that must be unique, or a branch 
 
 import re
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.aws_helpers import is_boto3_error_code
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.retry import create_once
 
 MINIMUM_BOTOCORE = "1.36.22"

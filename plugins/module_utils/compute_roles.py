@@ -29,10 +29,10 @@ except ImportError:
     pass  # the modules report a missing botocore (AnsibleAWSModule)
 
 from ansible_collections.amazon.aws.plugins.module_utils.arn import parse_aws_arn
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.iam import validate_iam_identifiers
 
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import AmplifyError
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.aws_helpers import is_boto3_error_code
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.aws_helpers import validate_iam_identifiers
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.retry import Backoff
 
 AMPLIFY_PRINCIPAL = "amplify.amazonaws.com"

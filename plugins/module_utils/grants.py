@@ -40,9 +40,9 @@ import json
 import re
 
 from ansible_collections.amazon.aws.plugins.module_utils.arn import parse_aws_arn
-from ansible_collections.amazon.aws.plugins.module_utils.iam import validate_iam_identifiers
 
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils import inputs
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.aws_helpers import validate_iam_identifiers
 
 AMPLIFY_PRINCIPAL = "amplify.amazonaws.com"
 POLICY_VERSION = "2012-10-17"

@@ -23,10 +23,9 @@ Rules, from AWS:
 
 import re
 
-from ansible_collections.amazon.aws.plugins.module_utils.iam import validate_iam_identifiers
-
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils import grants
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils import inputs
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.aws_helpers import validate_iam_identifiers
 
 POLICY_SUFFIX = "-logs"
 LOG_GROUP_PREFIX = "/aws/amplify/"
