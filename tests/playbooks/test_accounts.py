@@ -43,8 +43,7 @@ class Account:
         return sorted(role["RoleName"] for role in self.iam.list_roles()["Roles"])
 
     def owned_buckets(self):
-        """The buckets whose tags say this collection made them (bucket names are global, so listing alone shows
-        the names one account owns)."""
+        """The buckets this account owns (ListBuckets lists only the caller's own, though names are global)."""
         return sorted(b["Name"] for b in self.s3.list_buckets()["Buckets"])
 
     def state(self):
