@@ -199,3 +199,25 @@ def test_a_missing_profile_stops_site_verify_and_teardown_naming_it(empty_accoun
         assert failed.returncode != 0, failed
         assert "aws_profile: the profile nowhere of dev cannot be used" in failed.output, (path, failed)
         assert endpoint.writes_since(mark) == [], path
+
+
+def test_an_environment_named_by_profile_runs_in_that_profiles_account(empty_account, playbook, tmp_path, monkeypatch):
+    # A profile of the AWS config (botocore's shared credentials file), as a team keeps one per account.
+    credentials = tmp_path / "credentials"
+    credentials.write_text("[local-prod]\naws_access_key_id = %s\naws_secret_access_key = local-aws-secret-key\n" % PROD_KEY)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+    # amazon.aws takes AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the environment as access keys, and refuses them
+    # together with a profile: a controller whose environments use profiles has none set (docs/accounts.md).
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID", raising=False)
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY", raising=False)
+    endpoint = empty_account
+    mark = endpoint.mark()
+    ran = playbook(SITE, "--limit", "prod", "-e", json.dumps({"aws_profile": "local-prod", "aws_access_key": "",
+                                                            "aws_secret_key": ""}), inventory="inventories/local")
+    assert ran.returncode == 0, ran
+    assert accounts_of(endpoint.requests_since(mark)) == [PROD_ACCOUNT]
+    (app,) = Account(endpoint, PROD_KEY).apps()
+    assert Account(endpoint, PROD_KEY).branches(app["appId"])["main"]["computeRoleArn"] == (
+        "arn:aws:iam::%s:role/%s-prod-compute" % (PROD_ACCOUNT, APP_NAME))
+    assert Account(endpoint, "local-aws-access-key").state() == {"apps": [], "roles": [], "buckets": []}
+
