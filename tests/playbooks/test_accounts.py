@@ -212,12 +212,11 @@ def test_an_environment_named_by_profile_runs_in_that_profiles_account(empty_acc
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY", raising=False)
     endpoint = empty_account
     mark = endpoint.mark()
-    ran = playbook(SITE, "--limit", "prod", "-e", json.dumps({"aws_profile": "local-prod", "aws_access_key": "",
-                                                            "aws_secret_key": ""}), inventory="inventories/local")
+    settings = {"aws_profile": "local-prod", "aws_access_key": "", "aws_secret_key": ""}
+    ran = playbook(SITE, "--limit", "prod", "-e", json.dumps(settings), inventory="inventories/local")
     assert ran.returncode == 0, ran
     assert accounts_of(endpoint.requests_since(mark)) == [PROD_ACCOUNT]
     (app,) = Account(endpoint, PROD_KEY).apps()
     assert Account(endpoint, PROD_KEY).branches(app["appId"])["main"]["computeRoleArn"] == (
         "arn:aws:iam::%s:role/%s-prod-compute" % (PROD_ACCOUNT, APP_NAME))
     assert Account(endpoint, "local-aws-access-key").state() == {"apps": [], "roles": [], "buckets": []}
-
