@@ -25,8 +25,8 @@ APP_NAME = "compute-role-demo"
 OWNERSHIP = {"managed-by": "amplify_hosting.ssr", "environment": "dev"}
 ROLE, BUCKET = "%s-dev-compute" % APP_NAME, "%s-dev-private" % APP_NAME
 LOGS_ROLE = "%s-us-east-1-logs" % APP_NAME  # the app's CloudWatch Logs service role (site.yml, logs_role)
-MODULES = ["app", "app_info", "branch", "branch_info", "compute_log_info", "compute_role", "compute_role_audit",
-           "dynamodb_items", "job", "runtime_resources_info", "runtime_resources_plan", "s3_empty", "s3_upload"]
+MODULES = ["amplify_role", "app", "app_info", "branch", "branch_info", "compute_log_info", "compute_role",
+           "compute_role_audit", "dynamodb_items", "job", "runtime_resources_info", "runtime_resources_plan", "s3_empty", "s3_upload"]
 
 
 @pytest.fixture(scope="module")
