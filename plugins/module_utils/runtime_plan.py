@@ -15,12 +15,17 @@ the role gives them (community.aws 10.0.0), no more and no less:
   for deletion (restored); Description; KmsKeyId; the value; rotation on; a resource policy; tags (purged).
 - dynamodb_table (on demand, wait): absent; not ACTIVE; its partition key (community.aws refuses to change it, and
   so the write fails naming it); billing mode; tags (purged).
+- dynamodb_items (no purge), for an existing table's declared items: this collection's own comparison
+  (module_utils/dynamodb_items.py, called, not copied): one consistent GetItem per item; an item is written when
+  absent or different. The tables whose items differ are in `write.items`; a table that does not exist yet has
+  no items to read.
 
 The diff names what changes and never holds a secret's or a SecureString's value: only whether it changes.
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils import dynamodb_items as di
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils import runtime_resources as rr
 
 HIDDEN = "(not shown)"
@@ -109,11 +114,11 @@ def plan_secret(secretsmanager, entry, tags):
 
 def plan_table(dynamodb, entry, tags):
     name = entry["name"]
-    wanted = {"partition_key": "%s (%s)" % (entry.get("partition_key") or "id", entry.get("partition_key_type") or "STRING"),
-              "billing_mode": "PAY_PER_REQUEST", "status": "ACTIVE", "tags": dict(tags)}
+    partition_key = "%s (%s)" % (entry.get("partition_key") or "id", entry.get("partition_key_type") or "STRING")
+    wanted = {"partition_key": partition_key, "billing_mode": "PAY_PER_REQUEST", "status": "ACTIVE", "tags": dict(tags)}
     table = rr.read_table(dynamodb, name)
     if table is None:
-        return _entry(name, None, wanted, ["create"])
+        return dict(_entry(name, None, wanted, ["create"]), items=[], items_write=False, items_diff=None)
     types = dict((a["AttributeName"], a["AttributeType"]) for a in table.get("AttributeDefinitions", []))
     hash_key = [k["AttributeName"] for k in table.get("KeySchema", []) if k.get("KeyType") == "HASH"]
     short = dict((v, k) for k, v in KEY_TYPE_SHORT.items())
@@ -124,7 +129,30 @@ def plan_table(dynamodb, entry, tags):
     changes = [key for key in ("partition_key", "billing_mode", "status") if wanted[key] != current[key]]
     if _tag_changes(current["tags"], wanted["tags"]):
         changes.append("tags")
-    return _entry(name, current, wanted, changes)
+    return dict(_entry(name, current, wanted, changes), **plan_items(dynamodb, name, table, entry.get("items") or []))
+
+
+def plan_items(dynamodb, name, table, items):
+    """The declared items of the existing table `name` (its DescribeTable `table`) against what it holds, as
+    dynamodb_items without purge finds them, by its own functions: `items` ({key, action} per item, as it
+    returns them), `items_write` (it would write one) and `items_diff` (its diff, when one changes).
+
+    Items it would refuse (a key that does not fit the table's, a value it does not write) or a table it cannot
+    read yet (not ACTIVE or UPDATING) are not compared: `items_write`, so that dynamodb_items runs, after
+    dynamodb_table, and writes them or names the problem as before. A failed GetItem raises DynamoDBItemsError."""
+    unread = dict(items=[], items_write=bool(items), items_diff=None)
+    if not items or table.get("TableStatus", "ACTIVE") not in di.WRITABLE_STATUSES:
+        return unread
+    schema = di.KeySchema(table)
+    try:
+        checked = di.checked_items(items)
+        di.check_keys(schema, checked)
+    except di.DynamoDBItemsError:
+        return unread
+    planned = di.plan(dynamodb, name, schema, checked, False)
+    write = any(action != "unchanged" for action, _key, _old, _new in planned)
+    return dict(items=[di.entry(action, key) for action, key, _old, _new in planned], items_write=write,
+                items_diff=di.diff_of(schema, planned) if write else None)
 
 
 def _entry(name, current, wanted, changes, secret_value=False):
@@ -144,18 +172,29 @@ def _entry(name, current, wanted, changes, secret_value=False):
             "before": before, "after": after}
 
 
+def _items_plan(result, entry):
+    """A table's items into `write.items` and, when they change, their diff (dynamodb_items's before/after)."""
+    write, diff = entry.pop("items_write"), entry.pop("items_diff")
+    if write:
+        result["write"]["items"].append(entry["name"])
+    if diff is not None:
+        header = "items of %s %s" % (WHAT["tables"], entry["name"])
+        result["diff"].append(dict(diff, before_header=header, after_header=header))
+
+
 def plan(clients, environment, tags, parameters=(), secrets=(), tables=()):
-    """Each declared resource against AWS: per kind the entries (name, exists, owned, tags, arn, changes),
-    `foreign` (there without our tags: nothing may be written), `write` (per kind, the names to write),
-    `differs`, and `diff`, one before/after per resource that changes."""
+    """Each declared resource against AWS: per kind the entries (name, exists, owned, tags, arn, changes; a
+    table's also items), `foreign` (there without our tags: nothing may be written), `write` (per kind, the names
+    to write; `items`: the tables whose items dynamodb_items must write), `differs`, and `diff`, one before/after
+    per resource that changes and one per table whose items change."""
     result = {
         "parameters": [plan_parameter(clients["ssm"], entry, tags) for entry in parameters],
         "secrets": [plan_secret(clients["secretsmanager"], entry, tags) for entry in secrets],
         "tables": [plan_table(clients["dynamodb"], entry, tags) for entry in tables],
     }
-    result["foreign"], result["write"], result["diff"] = [], {}, []
+    result["foreign"], result["diff"] = [], []
+    result["write"] = {"parameters": [], "secrets": [], "tables": [], "items": []}
     for kind in ("parameters", "secrets", "tables"):
-        result["write"][kind] = []
         for entry in result[kind]:
             before, after = entry.pop("before"), entry.pop("after")
             entry["owned"] = entry["exists"] and rr.owned(entry["tags"], environment)
@@ -167,5 +206,7 @@ def plan(clients, environment, tags, parameters=(), secrets=(), tables=()):
                 header = "%s %s" % (WHAT[kind], entry["name"])
                 result["diff"].append({"before_header": header + (" (absent)" if before is None else ""),
                                        "after_header": header, "before": _lines(before or {}), "after": _lines(after)})
-    result["differs"] = bool(result["diff"])
+            if kind == "tables":
+                _items_plan(result, entry)
+    result["differs"] = bool(result["diff"]) or any(result["write"].values())
     return result

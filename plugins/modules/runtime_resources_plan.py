@@ -18,10 +18,15 @@ description:
     C(dynamodb_table), and refuses to write when RV(foreign) is not empty.
   - The comparison is the one those modules make with the options the role gives them, so that a resource this
     module finds unchanged is one they would leave alone.
+  - The declared items of each existing table are compared as M(amplify_hosting.ssr.dynamodb_items) compares them
+    (without O(amplify_hosting.ssr.dynamodb_items#module:purge), by its own code) - RV(tables[].items) says per item
+    whether it would be created, updated or left unchanged, and RV(write.items) names the tables whose items
+    differ, for which the role runs that module. A table that does not exist has no items to read.
   - Returns a diff (one per resource that changes, shown with C(--diff) when the task reports a change) - names,
     types, descriptions, keys, billing mode, tags, and for values only whether they change - the value of a
     secret or of a SecureString parameter is never returned or shown. A String or StringList parameter's value is
-    shown.
+    shown, and so are a table's items, each listed item before and after, as M(amplify_hosting.ssr.dynamodb_items)
+    shows them.
 author:
   - amplify_hosting.ssr contributors (@amplify-hosting)
 options:
@@ -87,8 +92,7 @@ options:
         type: str
   tables:
     description:
-      - The DynamoDB tables, as the role's C(runtime_resources_tables). Their items are not compared here
-        (M(amplify_hosting.ssr.dynamodb_items) does, with its own diff).
+      - The DynamoDB tables, as the role's C(runtime_resources_tables), with the items each must hold.
     type: list
     elements: dict
     default: []
@@ -110,7 +114,13 @@ options:
         description: Ignored here (the compute role's grant).
         type: str
       items:
-        description: Ignored here (M(amplify_hosting.ssr.dynamodb_items)).
+        description:
+          - The items the table must hold (others are left alone), as
+            M(amplify_hosting.ssr.dynamodb_items)'s O(amplify_hosting.ssr.dynamodb_items#module:items). Each
+            is read by its key and compared when the table exists.
+          - Items that module would refuse (a key that does not fit the table's key schema, a value it does not
+            write) and the items of a table that is not ACTIVE or UPDATING are not compared - the table is in
+            RV(write.items), so that the module, run after the table is written, writes them or names the problem.
         type: list
         elements: dict
 notes:
@@ -118,8 +128,9 @@ notes:
   - Calls - per parameter C(ssm:DescribeParameters), and when it exists C(ssm:ListTagsForResource) and
     C(ssm:GetParameter) with decryption; per secret C(secretsmanager:DescribeSecret), and when it exists
     C(secretsmanager:GetSecretValue) (unless scheduled for deletion) and C(secretsmanager:GetResourcePolicy); per
-    table C(dynamodb:DescribeTable), and when it exists C(dynamodb:ListTagsOfResource). These are the reads
-    community.aws's modules make themselves.
+    table C(dynamodb:DescribeTable), and when it exists C(dynamodb:ListTagsOfResource) and per declared item
+    C(dynamodb:GetItem) (consistent). These are the reads community.aws's modules and
+    M(amplify_hosting.ssr.dynamodb_items) make themselves.
   - C(changed) is always V(false) - it writes nothing. The role reports the plan as a change in diff mode only,
     so that C(--diff) shows it.
 extends_documentation_fragment:
@@ -198,11 +209,23 @@ secrets:
   elements: dict
 tables:
   description:
-    - One entry per declared table, in order, with the keys of RV(parameters). Its C(changes) are among
-      V(create), V(partition_key), V(billing_mode), V(status) (not ACTIVE) and V(tags).
+    - One entry per declared table, in order, with the keys of RV(parameters) and RV(tables[].items). Its
+      C(changes) are among V(create), V(partition_key), V(billing_mode), V(status) (not ACTIVE) and V(tags).
   returned: always
   type: list
   elements: dict
+  contains:
+    items:
+      description:
+        - Each declared item of an existing table, in order, with what M(amplify_hosting.ssr.dynamodb_items) would do
+          to it, as that module returns it - its key attributes (C(key)) and C(action), V(created) (absent),
+          V(updated) (held with other attributes) or V(unchanged).
+        - Empty when the table does not exist (a new table has no items to read) or its items are not compared
+          (see O(tables[].items)).
+      type: list
+      elements: dict
+      returned: always
+      sample: [{key: {id: demo}, action: updated}, {key: {id: other}, action: unchanged}]
 write:
   description: Per kind, the names of the resources that change, in order.
   returned: always
@@ -223,24 +246,38 @@ write:
       type: list
       elements: str
       returned: always
-  sample: {parameters: [/compute-role-demo/dev/greeting], secrets: [], tables: []}
+    items:
+      description:
+        - The names of the existing tables whose items differ (an item of RV(tables[].items) is not V(unchanged)),
+          or whose items are not compared (see O(tables[].items)) - those M(amplify_hosting.ssr.dynamodb_items)
+          must write. The tables RV(tables) says to V(create) are not in it.
+      type: list
+      elements: str
+      returned: always
+  sample: {parameters: [/compute-role-demo/dev/greeting], secrets: [], tables: [], items: [compute-role-demo-dev-items]}
 foreign:
   description: One message per resource that exists without the ownership tags of O(environment).
   returned: always
   type: list
   elements: str
-  sample: ["the secret compute-role-demo/dev/api-key exists without the tags managed-by=amplify_hosting.ssr, environment=dev"]
+  sample: ["the secret compute-role-demo/dev/api-key exists without the tags managed-by=amplify_hosting.ssr,
+            environment=dev"]
 differs:
   description: Whether anything changes (RV(write) names at least one resource).
   returned: always
   type: bool
 diff:
-  description: One before/after per resource that changes (what C(--diff) shows); no secret value.
+  description:
+    - One before/after per resource that changes (what C(--diff) shows); no secret value.
+    - After a table's, one per table whose items differ, headed C(items of DynamoDB table <name>), with the
+      diff of M(amplify_hosting.ssr.dynamodb_items) - C(before) and C(after) are mappings C(items) of each listed
+      item by its key (C(id="demo")), absent ones left out.
   returned: always
   type: list
   elements: dict
   sample: [{before_header: SSM parameter /compute-role-demo/dev/greeting, after_header: SSM parameter
-            /compute-role-demo/dev/greeting, before: "type: String\nvalue: hello\n", after: "type: String\nvalue: hi\n"}]
+            /compute-role-demo/dev/greeting, before: "type: String\nvalue: hello\n",
+            after: "type: String\nvalue: hi\n"}]
 """
 
 try:
@@ -252,6 +289,7 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils import runtime_plan
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.dynamodb_items import DynamoDBItemsError
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils import runtime_resources
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.inputs import tag_problems
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.retry import client as aws_client
@@ -300,6 +338,10 @@ def main():
                                    params["secrets"], params["tables"])
     except (ClientError, BotoCoreError) as e:
         module.fail_json_aws(e, msg="Failed to read the run-time resources of environment %s" % params["environment"])
+    except DynamoDBItemsError as e:  # an item's GetItem failed: the message names the item and the table
+        if e.exception:
+            module.fail_json_aws(e.exception, msg=e.message)
+        module.fail_json(msg=e.message)
     module.exit_json(changed=False, **result)
 
 

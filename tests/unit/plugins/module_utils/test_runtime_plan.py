@@ -9,6 +9,7 @@ import json
 
 import botocore.exceptions
 import pytest
+from boto3.dynamodb.types import TypeDeserializer
 
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils import runtime_plan
 
@@ -75,7 +76,7 @@ class FakeSecrets:
 
 class FakeDynamoDB:
     def __init__(self, tables):
-        self.tables = tables  # name -> {key, type, billing, status, Tags}
+        self.tables = tables  # name -> {key, type, billing, status, Tags, Items (as DynamoDB holds them)}
         self.calls = []
 
     def describe_table(self, TableName):
@@ -83,9 +84,11 @@ class FakeDynamoDB:
         if TableName not in self.tables:
             raise not_found("DescribeTable")
         held = self.tables[TableName]
-        table = {"TableArn": "arn:aws:dynamodb:us-east-1:1:table/" + TableName, "TableStatus": held.get("status", "ACTIVE"),
-                 "KeySchema": [{"AttributeName": held.get("key", "id"), "KeyType": "HASH"}],
-                 "AttributeDefinitions": [{"AttributeName": held.get("key", "id"), "AttributeType": held.get("type", "S")}]}
+        key = held.get("key", "id")
+        table = {"TableArn": "arn:aws:dynamodb:us-east-1:1:table/" + TableName,
+                 "TableStatus": held.get("status", "ACTIVE"),
+                 "KeySchema": [{"AttributeName": key, "KeyType": "HASH"}],
+                 "AttributeDefinitions": [{"AttributeName": key, "AttributeType": held.get("type", "S")}]}
         if held.get("billing"):
             table["BillingModeSummary"] = {"BillingMode": held["billing"]}
         return {"Table": table}
@@ -93,6 +96,22 @@ class FakeDynamoDB:
     def list_tags_of_resource(self, ResourceArn):
         self.calls.append(("ListTagsOfResource", ResourceArn.split("/")[-1]))
         return {"Tags": self.tables[ResourceArn.split("/")[-1]]["Tags"]}
+
+    def get_item(self, TableName, Key, ConsistentRead):
+        """GetItem as DynamoDB answers it: the item whose key attribute has Key's value (numbers by value), or no
+        Item; a table that does not exist (or is not ACTIVE yet) is not found."""
+        self.calls.append(("GetItem", TableName, ConsistentRead))
+        held = self.tables.get(TableName)
+        if held is None or held.get("status", "ACTIVE") not in ("ACTIVE", "UPDATING"):
+            raise not_found("GetItem")
+        key = held.get("key", "id")
+        assert list(Key) == [key], "GetItem takes exactly the table's key attributes"
+        wanted = TypeDeserializer().deserialize(Key[key])
+        for item in held.get("Items", []):
+            same_type = key in item and list(item[key]) == list(Key[key])  # {"S": ...} or {"N": ...}
+            if same_type and TypeDeserializer().deserialize(item[key]) == wanted:
+                return {"Item": item}
+        return {}
 
 
 PARAMETER = {"name": "/app/dev/greeting", "value": "hello", "type": "String"}
@@ -118,7 +137,7 @@ def run(clients, parameters=(PARAMETER, SECURE_PARAMETER), secrets=(SECRET_ENTRY
 def test_nothing_declared_differs_when_aws_holds_it():
     result = run(converged())
     assert result["differs"] is False and result["diff"] == [] and result["foreign"] == []
-    assert result["write"] == {"parameters": [], "secrets": [], "tables": []}
+    assert result["write"] == {"parameters": [], "secrets": [], "tables": [], "items": []}
     assert [e["changes"] for e in result["parameters"] + result["secrets"] + result["tables"]] == [[]] * 4
     assert all(e["exists"] and e["owned"] for e in result["parameters"] + result["secrets"] + result["tables"])
 
@@ -126,10 +145,12 @@ def test_nothing_declared_differs_when_aws_holds_it():
 def test_the_reads_are_the_ones_community_aws_makes():
     clients = converged()
     run(clients)
-    assert clients["ssm"].calls == [("DescribeParameters", "/app/dev/greeting"), ("ListTagsForResource", "/app/dev/greeting"),
-                                    ("GetParameter", "/app/dev/greeting"), ("DescribeParameters", "/app/dev/token"),
-                                    ("ListTagsForResource", "/app/dev/token"), ("GetParameter", "/app/dev/token")]
-    assert clients["secretsmanager"].calls == [("DescribeSecret", "app/dev/api-key"), ("GetSecretValue", "app/dev/api-key"),
+    assert clients["ssm"].calls == [("DescribeParameters", "/app/dev/greeting"),
+                                    ("ListTagsForResource", "/app/dev/greeting"), ("GetParameter", "/app/dev/greeting"),
+                                    ("DescribeParameters", "/app/dev/token"), ("ListTagsForResource", "/app/dev/token"),
+                                    ("GetParameter", "/app/dev/token")]
+    assert clients["secretsmanager"].calls == [("DescribeSecret", "app/dev/api-key"),
+                                               ("GetSecretValue", "app/dev/api-key"),
                                                ("GetResourcePolicy", "app/dev/api-key")]
     assert clients["dynamodb"].calls == [("DescribeTable", "app-dev-items"), ("ListTagsOfResource", "app-dev-items")]
 
@@ -138,7 +159,7 @@ def test_absent_resources_are_created_and_their_diff_starts_from_nothing():
     empty = {"ssm": FakeSSM({}), "secretsmanager": FakeSecrets({}), "dynamodb": FakeDynamoDB({})}
     result = run(empty)
     assert result["write"] == {"parameters": ["/app/dev/greeting", "/app/dev/token"], "secrets": ["app/dev/api-key"],
-                               "tables": ["app-dev-items"]}
+                               "tables": ["app-dev-items"], "items": []}
     assert [e["changes"] for e in result["parameters"] + result["secrets"] + result["tables"]] == [["create"]] * 4
     assert [d["before_header"] for d in result["diff"]] == [
         "SSM parameter /app/dev/greeting (absent)", "SSM parameter /app/dev/token (absent)",
@@ -249,3 +270,96 @@ def test_a_read_that_fails_otherwise_than_not_found_is_raised():
 
     with pytest.raises(botocore.exceptions.ClientError):
         run({"dynamodb": Denied({})}, parameters=(), secrets=())
+
+
+# --- a table's items, compared by dynamodb_items's own functions (purge false) ---------------------------------
+HELD_ITEMS = ({"id": {"S": "item-1"}, "title": {"S": "First"}, "price": {"N": "12.5"}, "tags": {"L": [{"S": "a"}]}},
+              {"id": {"S": "item-2"}, "title": {"S": "Second"}, "active": {"BOOL": True}},
+              {"id": {"S": "not-listed"}, "title": {"S": "Left alone"}})
+ITEMS = ({"id": "item-1", "title": "First", "price": 12.5, "tags": ["a"]},
+         {"id": "item-2", "title": "Second", "active": True})
+
+
+def with_items(items=ITEMS, held=HELD_ITEMS, **table):
+    """The converged table holding `held` (DynamoDB's form), planned with `items` declared."""
+    clients = converged()
+    clients["dynamodb"].tables["app-dev-items"].update(table, Items=[dict(item) for item in held])
+    return clients, run(clients, parameters=(), secrets=(), tables=[dict(TABLE, items=list(items))])
+
+
+def test_items_the_table_holds_are_not_written_and_each_is_read_once():
+    clients, result = with_items()
+    assert result["write"] == {"parameters": [], "secrets": [], "tables": [], "items": []}
+    assert result["differs"] is False and result["diff"] == []
+    assert result["tables"][0]["items"] == [{"key": {"id": "item-1"}, "action": "unchanged"},
+                                            {"key": {"id": "item-2"}, "action": "unchanged"}]
+    assert clients["dynamodb"].calls == [("DescribeTable", "app-dev-items"), ("ListTagsOfResource", "app-dev-items"),
+                                         ("GetItem", "app-dev-items", True), ("GetItem", "app-dev-items", True)]
+
+
+@pytest.mark.parametrize("item, action", [
+    ({"id": "item-2", "title": "Second", "active": 1}, "updated"),  # 1 is not true
+    ({"id": "item-2", "title": "Second"}, "updated"),  # the attribute it lacks is removed: the item is written whole
+    ({"id": "item-2", "title": "Second", "active": True, "extra": None}, "updated"),
+    ({"id": "item-3", "title": "Third"}, "created"),
+])
+def test_an_item_that_differs_puts_the_table_in_write_items_and_the_diff_names_its_key(item, action):
+    _clients, result = with_items(items=[ITEMS[0], item])
+    assert result["write"] == {"parameters": [], "secrets": [], "tables": [], "items": ["app-dev-items"]}
+    assert result["differs"] is True and result["tables"][0]["changes"] == []
+    assert result["tables"][0]["items"] == [{"key": {"id": "item-1"}, "action": "unchanged"},
+                                            {"key": {"id": item["id"]}, "action": action}]
+    (diff,) = result["diff"]
+    assert diff["before_header"] == diff["after_header"] == "items of DynamoDB table app-dev-items"
+    label = 'id="%s"' % item["id"]
+    assert diff["after"]["items"][label] == item
+    assert diff["before"]["items"].get(label) == (None if action == "created" else
+                                                  {"id": "item-2", "title": "Second", "active": True})
+    # the unchanged item is shown on both sides, the item not listed on neither (no purge)
+    assert diff["before"]["items"]['id="item-1"'] == diff["after"]["items"]['id="item-1"'] == ITEMS[0]
+    assert not any("not-listed" in name for side in ("before", "after") for name in diff[side]["items"])
+
+
+def test_a_number_compares_by_value_as_dynamodb_items_does():
+    _clients, result = with_items(items=[dict(ITEMS[0], price=12.50), ITEMS[1]],
+                                  held=[dict(HELD_ITEMS[0], price={"N": "12.500"}), HELD_ITEMS[1]])
+    assert result["write"]["items"] == [] and [i["action"] for i in result["tables"][0]["items"]] == ["unchanged"] * 2
+
+
+def test_an_items_diff_follows_its_tables_own():
+    _clients, result = with_items(items=[dict(ITEMS[0], title="Changed")], Tags=[])
+    assert result["write"]["tables"] == result["write"]["items"] == ["app-dev-items"]
+    assert [d["before_header"] for d in result["diff"]] == ["DynamoDB table app-dev-items",
+                                                            "items of DynamoDB table app-dev-items"]
+
+
+def test_the_items_of_a_table_that_does_not_exist_are_not_read():
+    clients = {"dynamodb": FakeDynamoDB({})}
+    result = run(clients, parameters=(), secrets=(), tables=[dict(TABLE, items=list(ITEMS))])
+    assert clients["dynamodb"].calls == [("DescribeTable", "app-dev-items")]
+    assert result["write"] == {"parameters": [], "secrets": [], "tables": ["app-dev-items"], "items": []}
+    assert result["tables"][0]["items"] == [] and len(result["diff"]) == 1
+
+
+@pytest.mark.parametrize("held, items", [
+    ({"status": "CREATING"}, ITEMS),  # not readable yet: dynamodb_items runs once dynamodb_table has waited
+    ({"key": "sku"}, ITEMS),  # the items do not fit the table's key: dynamodb_items names that
+    ({}, [{"id": "item-1", "ratio": float("nan")}]),  # a value dynamodb_items does not write: it names it
+])
+def test_items_that_cannot_be_compared_are_not_read_and_left_to_dynamodb_items(held, items):
+    clients, result = with_items(items=items, **held)
+    assert [c for c in clients["dynamodb"].calls if c[0] == "GetItem"] == []
+    assert result["write"]["items"] == ["app-dev-items"] and result["tables"][0]["items"] == []
+    assert result["differs"] is True
+
+
+def test_a_failed_item_read_names_the_item_and_the_table():
+    class Denied(FakeDynamoDB):
+        def get_item(self, TableName, Key, ConsistentRead):
+            raise botocore.exceptions.ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}},
+                                                  "GetItem")
+
+    clients = converged()
+    clients["dynamodb"] = Denied(clients["dynamodb"].tables)
+    with pytest.raises(runtime_plan.di.DynamoDBItemsError, match='item id="item-1" of DynamoDB table app-dev-items'):
+        run(clients, parameters=(), secrets=(), tables=[dict(TABLE, items=list(ITEMS))])
