@@ -118,7 +118,7 @@ def plan_table(dynamodb, entry, tags):
     wanted = {"partition_key": partition_key, "billing_mode": "PAY_PER_REQUEST", "status": "ACTIVE", "tags": dict(tags)}
     table = rr.read_table(dynamodb, name)
     if table is None:
-        return dict(_entry(name, None, wanted, ["create"]), items=[], items_write=False, items_diff=None)
+        return dict(_entry(name, None, wanted, ["create"]), items=[], items_write=False)
     types = dict((a["AttributeName"], a["AttributeType"]) for a in table.get("AttributeDefinitions", []))
     hash_key = [k["AttributeName"] for k in table.get("KeySchema", []) if k.get("KeyType") == "HASH"]
     short = dict((v, k) for k, v in KEY_TYPE_SHORT.items())
@@ -135,12 +135,12 @@ def plan_table(dynamodb, entry, tags):
 def plan_items(dynamodb, name, table, items):
     """The declared items of the existing table `name` (its DescribeTable `table`) against what it holds, as
     dynamodb_items without purge finds them, by its own functions: `items` ({key, action} per item, as it
-    returns them), `items_write` (it would write one) and `items_diff` (its diff, when one changes).
+    returns them) and `items_write` (it would write one; its diff is dynamodb_items's to show, when it runs).
 
     Items it would refuse (a key that does not fit the table's, a value it does not write) or a table it cannot
     read yet (not ACTIVE or UPDATING) are not compared: `items_write`, so that dynamodb_items runs, after
     dynamodb_table, and writes them or names the problem as before. A failed GetItem raises DynamoDBItemsError."""
-    unread = dict(items=[], items_write=bool(items), items_diff=None)
+    unread = dict(items=[], items_write=bool(items))
     if not items or table.get("TableStatus", "ACTIVE") not in di.WRITABLE_STATUSES:
         return unread
     schema = di.KeySchema(table)
@@ -151,8 +151,7 @@ def plan_items(dynamodb, name, table, items):
         return unread
     planned = di.plan(dynamodb, name, schema, checked, False)
     write = any(action != "unchanged" for action, _key, _old, _new in planned)
-    return dict(items=[di.entry(action, key) for action, key, _old, _new in planned], items_write=write,
-                items_diff=di.diff_of(schema, planned) if write else None)
+    return dict(items=[di.entry(action, key) for action, key, _old, _new in planned], items_write=write)
 
 
 def _entry(name, current, wanted, changes, secret_value=False):
@@ -173,20 +172,17 @@ def _entry(name, current, wanted, changes, secret_value=False):
 
 
 def _items_plan(result, entry):
-    """A table's items into `write.items` and, when they change, their diff (dynamodb_items's before/after)."""
-    write, diff = entry.pop("items_write"), entry.pop("items_diff")
-    if write:
+    """A table whose items differ into `write.items`. Their diff is not the plan's: dynamodb_items, which runs for
+    that table, shows it (once)."""
+    if entry.pop("items_write"):
         result["write"]["items"].append(entry["name"])
-    if diff is not None:
-        header = "items of %s %s" % (WHAT["tables"], entry["name"])
-        result["diff"].append(dict(diff, before_header=header, after_header=header))
 
 
 def plan(clients, environment, tags, parameters=(), secrets=(), tables=()):
     """Each declared resource against AWS: per kind the entries (name, exists, owned, tags, arn, changes; a
     table's also items), `foreign` (there without our tags: nothing may be written), `write` (per kind, the names
     to write; `items`: the tables whose items dynamodb_items must write), `differs`, and `diff`, one before/after
-    per resource that changes and one per table whose items change."""
+    per resource that changes (a table's items are dynamodb_items's to show)."""
     result = {
         "parameters": [plan_parameter(clients["ssm"], entry, tags) for entry in parameters],
         "secrets": [plan_secret(clients["secretsmanager"], entry, tags) for entry in secrets],
@@ -208,5 +204,5 @@ def plan(clients, environment, tags, parameters=(), secrets=(), tables=()):
                                        "after_header": header, "before": _lines(before or {}), "after": _lines(after)})
             if kind == "tables":
                 _items_plan(result, entry)
-    result["differs"] = bool(result["diff"]) or any(result["write"].values())
+    result["differs"] = bool(result["diff"])
     return result

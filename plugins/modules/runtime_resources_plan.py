@@ -263,15 +263,15 @@ foreign:
   sample: ["the secret compute-role-demo/dev/api-key exists without the tags managed-by=amplify_hosting.ssr,
             environment=dev"]
 differs:
-  description: Whether anything changes (RV(write) names at least one resource).
+  description: Whether RV(diff) shows a change (RV(write) names a parameter, secret or table; a table whose items
+    alone differ is in RV(write.items) only).
   returned: always
   type: bool
 diff:
   description:
     - One before/after per resource that changes (what C(--diff) shows); no secret value.
-    - After a table's, one per table whose items differ, headed C(items of DynamoDB table <name>), with the
-      diff of M(amplify_hosting.ssr.dynamodb_items) - C(before) and C(after) are mappings C(items) of each listed
-      item by its key (C(id="demo")), absent ones left out.
+    - A table's items are not in it - M(amplify_hosting.ssr.dynamodb_items), which the role runs for the tables in
+      RV(write.items), shows their diff.
   returned: always
   type: list
   elements: dict

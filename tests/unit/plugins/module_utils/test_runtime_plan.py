@@ -303,21 +303,14 @@ def test_items_the_table_holds_are_not_written_and_each_is_read_once():
     ({"id": "item-2", "title": "Second", "active": True, "extra": None}, "updated"),
     ({"id": "item-3", "title": "Third"}, "created"),
 ])
-def test_an_item_that_differs_puts_the_table_in_write_items_and_the_diff_names_its_key(item, action):
+def test_an_item_that_differs_puts_the_table_in_write_items_with_its_key_and_action(item, action):
     _clients, result = with_items(items=[ITEMS[0], item])
     assert result["write"] == {"parameters": [], "secrets": [], "tables": [], "items": ["app-dev-items"]}
-    assert result["differs"] is True and result["tables"][0]["changes"] == []
+    assert result["tables"][0]["changes"] == []
     assert result["tables"][0]["items"] == [{"key": {"id": "item-1"}, "action": "unchanged"},
                                             {"key": {"id": item["id"]}, "action": action}]
-    (diff,) = result["diff"]
-    assert diff["before_header"] == diff["after_header"] == "items of DynamoDB table app-dev-items"
-    label = 'id="%s"' % item["id"]
-    assert diff["after"]["items"][label] == item
-    assert diff["before"]["items"].get(label) == (None if action == "created" else
-                                                  {"id": "item-2", "title": "Second", "active": True})
-    # the unchanged item is shown on both sides, the item not listed on neither (no purge)
-    assert diff["before"]["items"]['id="item-1"'] == diff["after"]["items"]['id="item-1"'] == ITEMS[0]
-    assert not any("not-listed" in name for side in ("before", "after") for name in diff[side]["items"])
+    # dynamodb_items, which the role runs for that table, shows the items' diff: the plan shows it not a second time
+    assert result["diff"] == [] and result["differs"] is False
 
 
 def test_a_number_compares_by_value_as_dynamodb_items_does():
@@ -326,11 +319,10 @@ def test_a_number_compares_by_value_as_dynamodb_items_does():
     assert result["write"]["items"] == [] and [i["action"] for i in result["tables"][0]["items"]] == ["unchanged"] * 2
 
 
-def test_an_items_diff_follows_its_tables_own():
+def test_a_tables_diff_is_its_own_and_its_items_are_in_write_items():
     _clients, result = with_items(items=[dict(ITEMS[0], title="Changed")], Tags=[])
     assert result["write"]["tables"] == result["write"]["items"] == ["app-dev-items"]
-    assert [d["before_header"] for d in result["diff"]] == ["DynamoDB table app-dev-items",
-                                                            "items of DynamoDB table app-dev-items"]
+    assert [d["before_header"] for d in result["diff"]] == ["DynamoDB table app-dev-items"]
 
 
 def test_the_items_of_a_table_that_does_not_exist_are_not_read():
@@ -341,16 +333,19 @@ def test_the_items_of_a_table_that_does_not_exist_are_not_read():
     assert result["tables"][0]["items"] == [] and len(result["diff"]) == 1
 
 
-@pytest.mark.parametrize("held, items", [
-    ({"status": "CREATING"}, ITEMS),  # not readable yet: dynamodb_items runs once dynamodb_table has waited
-    ({"key": "sku"}, ITEMS),  # the items do not fit the table's key: dynamodb_items names that
-    ({}, [{"id": "item-1", "ratio": float("nan")}]),  # a value dynamodb_items does not write: it names it
+@pytest.mark.parametrize("held, items, table_changes", [
+    ({"status": "CREATING"}, ITEMS, ["status"]),  # not readable yet: dynamodb_items runs once dynamodb_table waited
+    ({"key": "sku"}, ITEMS, ["partition_key"]),  # the items do not fit the table's key: dynamodb_items names that
+    ({}, [{"id": "item-1", "ratio": float("nan")}], []),  # a value dynamodb_items does not write: it names it
 ])
-def test_items_that_cannot_be_compared_are_not_read_and_left_to_dynamodb_items(held, items):
+def test_items_that_cannot_be_compared_are_not_read_and_left_to_dynamodb_items(held, items, table_changes):
     clients, result = with_items(items=items, **held)
     assert [c for c in clients["dynamodb"].calls if c[0] == "GetItem"] == []
     assert result["write"]["items"] == ["app-dev-items"] and result["tables"][0]["items"] == []
-    assert result["differs"] is True
+    # Only the table's own changes are in the diff; the items are dynamodb_items's to show.
+    assert result["tables"][0]["changes"] == table_changes
+    assert [d["before_header"] for d in result["diff"]] == ["DynamoDB table app-dev-items"] * bool(table_changes)
+    assert result["differs"] is bool(table_changes)
 
 
 def test_a_failed_item_read_names_the_item_and_the_table():
