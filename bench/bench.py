@@ -35,6 +35,7 @@ import os
 import platform
 import random
 import re
+import resource
 import subprocess
 import sys
 import time
@@ -103,15 +104,20 @@ class Bench:
     def measure(self, group: str, name: str, command: list[str], extra_env: dict | None = None, keep: bool = True,
                 **facts) -> dict:
         mark = self.control.mark()
+        # CPU seconds of the command and every process it waited for (ansible-playbook's workers and modules), user
+        # and system: unlike wall time, nearly independent of what else the machine runs.
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         completed = subprocess.run(command, cwd=str(ROOT), env=dict(self.env, **(extra_env or {})),
                                    capture_output=True, text=True, check=False)
         wall = time.perf_counter() - started
+        done = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (done.ru_utime - used.ru_utime) + (done.ru_stime - used.ru_stime)
         output = completed.stdout + completed.stderr
         if completed.returncode != 0:
             sys.exit("bench: %s / %s failed (rc %d):\n%s" % (group, name, completed.returncode, output[-4000:]))
         requests = self.control.requests(mark)
-        run = {"group": group, "name": name, "wall_s": round(wall, 2), "calls": calls_by_service(requests),
+        run = {"group": group, "name": name, "wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "calls": calls_by_service(requests),
                "reads": sum(1 for r in requests if r["kind"] == "read"),
                "writes": sum(1 for r in requests if r["kind"] != "read"),
                "changed": sum(int(changed) for _host, changed, _failed in RECAP.findall(output)), **facts}
@@ -464,6 +470,22 @@ def cli_target(runs: list[dict], prefix: str = "") -> dict:
                   "%.1f s (%.0f%%) slower" % (one["wall_s"] - cli["wall_s"], (ratio - 1) * 100))
 
 
+def cpu_ratios(runs: list[dict]) -> dict:
+    """CPU seconds of site.yml: each extra environment's against the whole run of one, and the best 3 vs 1 wall-time
+    ratio those allow on this machine's cores (the part of one environment's run that every environment repeats,
+    spread over the cores; the rest once)."""
+    found, cores = {}, os.cpu_count() or 1
+    for phase in ("first", "noop"):
+        one, three = phase_run(runs, "site x1", phase), phase_run(runs, "site x3", phase)
+        if "cpu_s" not in one or "cpu_s" not in three:
+            continue
+        each = (three["cpu_s"] - one["cpu_s"]) / 2  # what one more environment costs
+        once = max(one["cpu_s"] - each, 0.0)
+        found["CPU seconds, site.yml %s converge: 1 environment %.1f, each further one %.1f" % (phase, one["cpu_s"], each)] = (
+            "best 3 vs 1 wall time on %d cores if CPU-bound: %.2f" % (cores, (once + 3 * each / min(cores, 3)) / (once + each)))
+    return found
+
+
 def latency_ratios(runs: list[dict]) -> dict:
     """The ratios of the runs under the latency model."""
     def wall(group, phase):
@@ -521,6 +543,12 @@ def evaluate(bench: Bench) -> list[dict]:
     noop_ratio = run("site x3", "noop")["wall_s"] / run("site x1", "noop")["wall_s"]
     targets.append(target("no-op converge: 3 environments vs 1 (wall time)", "%.2fx" % noop_ratio,
                           "<= %gx" % SCALE_LIMIT, noop_ratio <= SCALE_LIMIT, "%.2fx over" % (noop_ratio - SCALE_LIMIT)))
+    if any(r["group"] == LATENCY + "site x3" for r in bench.runs):
+        for phase, label in (("first", "first"), ("noop", "no-op")):
+            ratio = run(LATENCY + "site x3", phase)["wall_s"] / run(LATENCY + "site x1", phase)["wall_s"]
+            targets.append(target("%s converge: 3 environments vs 1 under the latency model (wall time)" % label,
+                                  "%.2fx" % ratio, "<= %gx" % SCALE_LIMIT, ratio <= SCALE_LIMIT,
+                                  "%.2fx over" % (ratio - SCALE_LIMIT)))
     unchanged = run_named(bench, "files", "1000 files: unchanged")
     puts = unchanged["calls"].get("s3", {}).get("operations", {}).get("PutObject (write)", 0)
     targets.append(target("1000 unchanged files: PUTs", puts, "0", puts == 0, "%d PUT(s)" % puts))
@@ -576,15 +604,18 @@ def markdown_converges(result: dict) -> list[str]:
               "| --- | --- | --- | --- | --- |"]
     for item in result["targets"]:
         lines.append("| %s | %s | %s | %s | %s |" % (item["target"], item["measured"], item["limit"], "yes" if item["met"] else "**NO**", item["by"]))
-    lines += ["", "## Runs", "", "| group | run | wall (s) | reads | writes | changed | by service (reads/writes) |",
-              "| --- | --- | ---: | ---: | ---: | ---: | --- |"]
+    lines += ["", "## Runs", "", "CPU: user and system seconds of the run and every process it waited for (ansible-playbook, "
+              "its workers, the modules; the endpoint not included).", "",
+              "| group | run | wall (s) | CPU (s) | reads | writes | changed | by service (reads/writes) |",
+              "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"]
     for run in result["runs"]:
         services = ", ".join("%s %d/%d" % (name, entry["reads"], entry["writes"]) for name, entry in run["calls"].items())
         wall = "%.2f" % run["wall_s"]
         if len(run.get("wall_runs_s", [])) > 1:
             wall += " (%.2f-%.2f)" % (min(run["wall_runs_s"]), max(run["wall_runs_s"]))
-        lines.append("| %s | %s | %s | %d | %d | %d | %s |" % (run["group"], run["name"], wall, run["reads"], run["writes"],
-                                                               run["changed"], services))
+        cpu = "%.2f" % run["cpu_s"] if "cpu_s" in run else ""
+        lines.append("| %s | %s | %s | %s | %d | %d | %d | %s |" % (run["group"], run["name"], wall, cpu, run["reads"],
+                                                                    run["writes"], run["changed"], services))
     lines += ["", "## Ratios", ""]
     for name, value in result["ratios"].items():
         lines.append("- %s: %s" % (name, value))
@@ -737,6 +768,7 @@ def main() -> int:
         "write calls, site.yml first converge (1 environment) / AWS CLI script": "%.2f" % (one("site x1", "first")["writes"] / one("baseline", "first")["writes"]),
         "site.yml first converge, 3 environments / 1": "%.2f" % (one("site x3", "first")["wall_s"] / one("site x1", "first")["wall_s"]),
         "site.yml no-op converge, 3 environments / 1": "%.2f" % (one("site x3", "noop")["wall_s"] / one("site x1", "noop")["wall_s"]),
+        **cpu_ratios(bench.runs),
         "50 branches / 1 branch, first converge": "%.2f" % (run_named(bench, "branches", "50 branches: first")["wall_s"]
                                                             / run_named(bench, "branches", "1 branches: first")["wall_s"]),
         "1000 files / 1 file, first upload step": "%.2f" % (run_named(bench, "files", "1000 files: first upload")["upload_task_s"]
