@@ -64,3 +64,20 @@ def problems(settings):
         elif not isinstance(value, str) or not pattern.match(value):
             found.append("%s: must be %s (STS AssumeRole)" % (option, rule))
     return found
+
+
+def readers(environments):
+    """Which environment reads the account of each one's credentials (sts:GetCallerIdentity), so that the run
+    reads it once per credential source: `environments` is a list of mappings (the hosts' variables: their
+    inventory_hostname, aws_profile, aws_access_key, aws_endpoint_url, ssr_assume_role_arn), in play order.
+    Returns {host: the first host with the same profile, access key and endpoint}; "" for a host that assumes a
+    role (its account is the role ARN's: AssumeRole returned a session of that role)."""
+    found, first = {}, {}
+    for environment in environments:
+        get = environment.get
+        if _given(get("ssr_assume_role_arn")):
+            found[get("inventory_hostname")] = ""
+            continue
+        source = tuple(str(get(key) or "") for key in ("aws_profile", "aws_access_key", "aws_endpoint_url"))
+        found[get("inventory_hostname")] = first.setdefault(source, get("inventory_hostname"))
+    return found

@@ -78,3 +78,21 @@ def test_every_problem_is_reported_at_once():
 def test_the_default_session_name_is_one_sts_takes(environment, name):
     assert credentials.session_name(environment) == name
     assert credentials.SESSION_NAME_RE.match(credentials.session_name(environment))
+
+
+def test_environments_that_share_credentials_share_one_read_of_their_account():
+    environments = [
+        {"inventory_hostname": "dev"},
+        {"inventory_hostname": "staging", "aws_profile": ""},  # "" is not set: the same source as dev's
+        {"inventory_hostname": "qa", "aws_profile": "team"},
+        {"inventory_hostname": "prod", "ssr_assume_role_arn": "arn:aws:iam::222222222222:role/deployer"},
+        {"inventory_hostname": "perf", "aws_profile": "team"},
+        {"inventory_hostname": "sandbox", "aws_access_key": "AKIAEXAMPLE"},
+        {"inventory_hostname": "local", "aws_endpoint_url": "http://127.0.0.1:4566"},
+    ]
+    assert credentials.readers(environments) == {
+        "dev": "dev", "staging": "dev", "qa": "qa", "prod": "", "perf": "qa", "sandbox": "sandbox", "local": "local"}
+
+
+def test_a_single_environment_reads_its_own_account():
+    assert credentials.readers([{"inventory_hostname": "dev", "aws_profile": "team"}]) == {"dev": "dev"}
