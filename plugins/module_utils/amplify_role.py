@@ -38,6 +38,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils import grants as grants_rules
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils import logs_role
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.aws_helpers import validate_iam_identifiers
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.compute_roles import read_role_policies
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.grants import managed_policy_problems
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.grants import policy_arn_problems
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.inputs import TAG_VALUE_MAX
@@ -55,33 +56,12 @@ def desired_tags(tags, environment):
     return dict(tags or {}, **{OWNER_TAG: OWNER, "environment": environment})
 
 
-@IAMErrorHandler.list_error_handler("get role")
-def _get_role(iam, name):
-    return iam.get_role(RoleName=name)["Role"]
-
-
-@IAMErrorHandler.list_error_handler("list the role's policies")
-def _paginated(iam, operation, key, name):
-    found = []
-    for page in iam.get_paginator(operation).paginate(RoleName=name):
-        found += page[key]
-    return found
-
-
-@IAMErrorHandler.common_error_handler("get an inline policy of the role")
-def _inline_document(iam, name, policy_name):
-    return policy_document(iam.get_role_policy(RoleName=name, PolicyName=policy_name)["PolicyDocument"])
-
-
 def read(iam, name):
     """The role as IAM has it ({} when absent): GetRole's role, "managed" (ARNs), "inline" ({name: document})."""
-    role = _get_role(iam, name)
-    if not role:
+    role, inline, attached = read_role_policies(iam, name)
+    if role is None:
         return {}
-    attached = _paginated(iam, "list_attached_role_policies", "AttachedPolicies", name) or []
-    names = _paginated(iam, "list_role_policies", "PolicyNames", name) or []
-    return dict(role=role, managed=sorted(p["PolicyArn"] for p in attached),
-                inline=dict((policy, _inline_document(iam, name, policy)) for policy in names))
+    return dict(role=role, managed=sorted(p["PolicyArn"] for p in attached), inline=inline)
 
 
 def _view(role, managed, inline):

@@ -34,6 +34,7 @@ from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.aws_helpers import is_boto3_error_code
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.aws_helpers import validate_iam_identifiers
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.retry import Backoff
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.role_audit import policy_document
 
 AMPLIFY_PRINCIPAL = "amplify.amazonaws.com"
 SSR_PLATFORMS = ("WEB_COMPUTE", "WEB_DYNAMIC")
@@ -267,3 +268,27 @@ def write_with_role(write, role_arn, target, wait_timeout, option):
                     % (option, role_arn, target, round(backoff.elapsed()), backoff.pauses + 1, wait_timeout),
                     exception=e.exception,
                 ) from None
+
+
+def read_role_policies(iam, name):
+    """(role, {inline name: document}, attached policies) of the IAM role `name`, or (None, {}, []) when no role
+    has the name: GetRole, ListRolePolicies, GetRolePolicy for each inline policy, ListAttachedRolePolicies (every
+    page). What compute_role_audit judges and amplify_role compares; an AmplifyError for any other failure."""
+    try:
+        role = iam.get_role(RoleName=name)["Role"]
+    except is_boto3_error_code("NoSuchEntity"):
+        return None, {}, []
+    except (ClientError, BotoCoreError) as e:  # pylint: disable=duplicate-except
+        raise AmplifyError("Failed to get IAM role %s" % name, exception=e) from e
+    try:
+        names = []
+        for page in iam.get_paginator("list_role_policies").paginate(RoleName=name):
+            names += page["PolicyNames"]
+        inline = {policy: policy_document(iam.get_role_policy(RoleName=name, PolicyName=policy)["PolicyDocument"])
+                  for policy in names}
+        attached = []
+        for page in iam.get_paginator("list_attached_role_policies").paginate(RoleName=name):
+            attached += page["AttachedPolicies"]
+    except (ClientError, BotoCoreError) as e:
+        raise AmplifyError("Failed to read the policies of IAM role %s" % name, exception=e) from e
+    return role, inline, attached

@@ -232,13 +232,6 @@ found:
 
 import json
 
-try:
-    from botocore.exceptions import BotoCoreError
-    from botocore.exceptions import ClientError
-except ImportError:
-    pass  # AnsibleAWSModule reports a missing botocore
-
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.iam import validate_iam_identifiers
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
@@ -247,6 +240,7 @@ from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.amplify import AmplifyError
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.compute_roles import ComputeRoleRef
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.compute_roles import parse_role_arn
+from ansible_collections.amplify_hosting.ssr.plugins.module_utils.compute_roles import read_role_policies
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.inputs import check
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.retry import client as aws_client
 from ansible_collections.amplify_hosting.ssr.plugins.module_utils.role_audit import audit
@@ -298,28 +292,6 @@ def check_params(params, region=None):
     return ref, documents
 
 
-def read_role(iam, ref):
-    """(role, {inline name: document}, attached policies), or (None, {}, []) when no role has the name."""
-    try:
-        role = iam.get_role(RoleName=ref.name)["Role"]
-    except is_boto3_error_code("NoSuchEntity"):
-        return None, {}, []
-    except (ClientError, BotoCoreError) as e:  # pylint: disable=duplicate-except
-        raise AmplifyError("Failed to get IAM role %s" % ref.name, exception=e) from e
-    try:
-        names = []
-        for page in iam.get_paginator("list_role_policies").paginate(RoleName=ref.name):
-            names += page["PolicyNames"]
-        inline = {name: policy_document(iam.get_role_policy(RoleName=ref.name, PolicyName=name)["PolicyDocument"])
-                  for name in names}
-        attached = []
-        for page in iam.get_paginator("list_attached_role_policies").paginate(RoleName=ref.name):
-            attached += page["AttachedPolicies"]
-    except (ClientError, BotoCoreError) as e:
-        raise AmplifyError("Failed to read the policies of IAM role %s" % ref.name, exception=e) from e
-    return role, inline, attached
-
-
 def expectation(params, ref, documents, role_arn, region=None):
     """What the role should be. The grants' policy is made in the role's partition; grants outside S3 in
     `region` and the role's account unless they name their own."""
@@ -337,7 +309,7 @@ def expectation(params, ref, documents, role_arn, region=None):
 
 
 def run(params, iam, ref, documents, region=None):
-    role, inline, attached = read_role(iam, ref)
+    role, inline, attached = read_role_policies(iam, ref.name)
     if role is None:
         finding = {"kind": "role", "excess": False, "message": ref.missing()}
         return dict(exists=False, role_arn="", compliant=False, findings=[finding], excess=[], missing=[finding["message"]],
